@@ -1,0 +1,99 @@
+"""Fetching one accounts object by id, always within the actor's visibility (404 otherwise)."""
+
+from __future__ import annotations
+
+import uuid
+
+from partnerdesk.core.actor import Actor
+from partnerdesk.core.errors import not_found
+
+from django.utils.http import urlsafe_base64_decode
+
+from .models import ApiToken, Invitation, Membership, User
+from .tokens import digest
+
+
+def _uuid(value: str | uuid.UUID) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def get_staff_membership_for(actor: Actor, membership_id: str | uuid.UUID) -> Membership:
+    """A staff member of the actor's workspace; staff only."""
+    pk = _uuid(membership_id)
+    if pk is None or not actor.is_staff or actor.partner_id is None:
+        raise not_found()
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(pk=pk, partner_id=actor.partner_id)
+        .exclude(customer__isnull=False)
+        .first()
+    )
+    if membership is None:
+        raise not_found()
+    return membership
+
+
+def get_own_token_for(actor: Actor, token_id: str | uuid.UUID) -> ApiToken:
+    """One of the actor's own API tokens."""
+    pk = _uuid(token_id)
+    if pk is None or actor.membership_id is None:
+        raise not_found()
+    token = ApiToken.objects.filter(pk=pk, membership_id=actor.membership_id).first()
+    if token is None:
+        raise not_found()
+    return token
+
+
+def get_invitation_for(actor: Actor, invitation_id: str | uuid.UUID) -> Invitation:
+    pk = _uuid(invitation_id)
+    if pk is None or not actor.is_staff:
+        raise not_found()
+    invitation = Invitation.objects.filter(pk=pk, partner_id=actor.partner_id).first()
+    if invitation is None:
+        raise not_found()
+    return invitation
+
+
+# --- authentication lookups (no actor yet: these establish one) ------------------------------
+
+
+def find_token_by_secret(secret: str) -> ApiToken | None:
+    """The live token whose digest matches, with its membership and user."""
+    return (
+        ApiToken.objects.select_related("membership__user")
+        .filter(digest=digest(secret), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def find_invitation_by_secret(secret: str) -> Invitation | None:
+    return Invitation.objects.select_related("customer").filter(digest=digest(secret)).first()
+
+
+def find_session_membership(user_id: uuid.UUID, membership_id: str | None) -> Membership | None:
+    """The membership a signed-in user acts through: the one chosen, or the only one."""
+    memberships = Membership.objects.select_related("user").filter(user_id=user_id, is_active=True)
+    if membership_id:
+        chosen = _uuid(membership_id)
+        return memberships.filter(pk=chosen).first() if chosen else None
+    found = list(memberships[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def limited_customer_ids(membership: Membership) -> frozenset[uuid.UUID]:
+    return frozenset(membership.limited_customers.values_list("id", flat=True))
+
+
+def first_active_membership(user: User) -> Membership | None:
+    return Membership.objects.filter(user=user, is_active=True).order_by("created_at").first()
+
+
+def find_user_by_reset_uid(uidb64: str) -> User | None:
+    try:
+        pk = uuid.UUID(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()

@@ -1,0 +1,26 @@
+"""The REST API: /api/v1/, one router per domain app."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from partnerdesk.accounts.api import router as accounts_router
+from partnerdesk.core.api import ActorAuth, install_error_handlers
+from partnerdesk.partners.api import router as partners_router
+
+api = NinjaAPI(
+    title="Partnerdesk API",
+    version="1",
+    description=(
+        "The Partnerdesk REST API. Authenticate with `Authorization: Bearer <token>`. "
+        "Errors are application/problem+json with a stable `code`. Writes accept an "
+        "`Idempotency-Key` header. Lists are cursor-paginated (`cursor`, `limit` ≤ 200)."
+    ),
+    auth=ActorAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("/", partners_router)
+api.add_router("/", accounts_router)

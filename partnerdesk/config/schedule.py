@@ -1,0 +1,26 @@
+"""The one registry of periodic jobs. The scheduler's leader enqueues each when due.
+
+Each task takes a `slot` keyword (the ISO time it was due) and is safe to run twice.
+"""
+
+from datetime import timedelta
+
+from partnerdesk.core.scheduler import PeriodicJob
+
+JOBS: list[PeriodicJob] = [
+    PeriodicJob(
+        name="core.prune_idempotency_records",
+        task="partnerdesk.core.tasks.prune_idempotency_records",
+        every=timedelta(hours=1),
+    ),
+    PeriodicJob(
+        name="core.prune_finished_tasks",
+        task="partnerdesk.core.tasks.prune_finished_tasks",
+        every=timedelta(hours=6),
+    ),
+    PeriodicJob(
+        name="accounts.prune_login_failures",
+        task="partnerdesk.accounts.tasks.prune_login_failures",
+        every=timedelta(hours=1),
+    ),
+]

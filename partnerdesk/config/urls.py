@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from partnerdesk.config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("accounts/", include("partnerdesk.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("partnerdesk.web.urls")),
+]
+
+handler404 = "partnerdesk.web.views.not_found"
+handler500 = "partnerdesk.web.views.server_error"
+handler403 = "partnerdesk.web.views.forbidden"
+handler400 = "partnerdesk.web.views.bad_request"

@@ -1,0 +1,51 @@
+"""`partnerdesk run`: the web server and a worker (with the scheduler) side by side."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the web app with gunicorn and run a worker beside it until interrupted."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("PARTNERDESK_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=1, help="Worker processes.")
+
+    def handle(self, *args: Any, bind: str, workers: int, **options: Any) -> None:
+        exe = [sys.executable, "-m", "partnerdesk.cli"]
+        children = [subprocess.Popen([*exe, "serve", "--bind", bind])]  # noqa: S603
+        children += [subprocess.Popen([*exe, "worker"]) for _ in range(workers)]  # noqa: S603
+        self.stdout.write(self.style.SUCCESS(f"Partnerdesk is running at http://{bind}/"))
+        self.stdout.write("Press Ctrl+C to stop.")
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping and all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
+        if failed and not stopping:
+            raise SystemExit(1)

@@ -1,0 +1,109 @@
+"""The worker loop: scheduler tick, outbox delivery, and django-tasks tasks, in one process.
+
+Any number of these run side by side; the scheduler's lease makes one of them the leader,
+outbox leases and the task backend's row claims keep them from doing the same work twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from types import FrameType
+
+from django.db import close_old_connections
+from django.db.utils import OperationalError
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+from . import outbox, scheduler
+
+logger = logging.getLogger(__name__)
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}"[:64]
+
+
+class Worker:
+    def __init__(
+        self,
+        *,
+        worker_id: str | None = None,
+        interval: float = 1.0,
+        tick_every: float = 1.0,
+        backend_name: str = "default",
+        schedule: bool = True,
+    ) -> None:
+        self.worker_id = worker_id or new_worker_id()
+        self.interval = interval
+        self.tick_every = tick_every
+        self.backend_name = backend_name
+        self.schedule = schedule
+        self.running = True
+        self._last_tick = 0.0
+        self._tasks = TaskRunner(
+            queue_names=["*"],
+            interval=interval,
+            batch=False,
+            backend_name=backend_name,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=self.worker_id,
+            excluded_queue_names=[],
+        )
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        logger.info("worker %s stopping on %s", self.worker_id, signal.strsignal(signum))
+        self.running = False
+
+    def run_one_task(self) -> bool:
+        """Claim and run one ready task; False when none was ready."""
+        ready = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+        try:
+            with exclusive_transaction(ready.db):
+                result = ready.get_locked()
+                if result is not None:
+                    result.claim(self.worker_id)
+        except OperationalError as exc:
+            if is_locked_database_exception(exc):
+                return False
+            raise
+        if result is None:
+            return False
+        self._tasks.run_task(result)
+        return True
+
+    def step(self) -> bool:
+        """One round of work; True if anything was done (so the loop does not sleep)."""
+        close_old_connections()
+        busy = False
+        if self.schedule and time.monotonic() - self._last_tick >= self.tick_every:
+            self._last_tick = time.monotonic()
+            busy = bool(scheduler.tick(self.worker_id)) or busy
+        busy = outbox.deliver_due(self.worker_id) > 0 or busy
+        busy = self.run_one_task() or busy
+        return busy
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        logger.info("worker %s started", self.worker_id)
+        try:
+            while self.running:
+                try:
+                    busy = self.step()
+                except OperationalError as exc:
+                    # A database restart or a lock timeout: log, wait, carry on.
+                    logger.warning("worker %s: database error, retrying: %s", self.worker_id, exc)
+                    busy = False
+                if not busy and self.running:
+                    time.sleep(self.interval)
+        finally:
+            if self.schedule:
+                scheduler.release_leadership(self.worker_id)
+            logger.info("worker %s stopped", self.worker_id)
