@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(DEV) $(BIN)/partnerdesk migrate --noinput -v0
+	$(DEV) $(BIN)/partnerdesk collectstatic --noinput -v0
 	$(DEV) $(BIN)/partnerdesk demo
 	$(DEV) $(BIN)/partnerdesk run
 

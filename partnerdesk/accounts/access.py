@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils.http import urlsafe_base64_decode
+
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import not_found
-
-from django.utils.http import urlsafe_base64_decode
 
 from .models import ApiToken, Invitation, Membership, User
 from .tokens import digest
@@ -27,7 +27,7 @@ def get_staff_membership_for(actor: Actor, membership_id: str | uuid.UUID) -> Me
         raise not_found()
     membership = (
         Membership.objects.select_related("user")
-        .filter(pk=pk, partner_id=actor.partner_id)
+        .filter(pk=pk, partner_id=actor.workspace_id)
         .exclude(customer__isnull=False)
         .first()
     )
@@ -41,7 +41,7 @@ def get_own_token_for(actor: Actor, token_id: str | uuid.UUID) -> ApiToken:
     pk = _uuid(token_id)
     if pk is None or actor.membership_id is None:
         raise not_found()
-    token = ApiToken.objects.filter(pk=pk, membership_id=actor.membership_id).first()
+    token = ApiToken.objects.filter(pk=pk, membership_id=actor.own_membership_id).first()
     if token is None:
         raise not_found()
     return token
@@ -51,7 +51,7 @@ def get_invitation_for(actor: Actor, invitation_id: str | uuid.UUID) -> Invitati
     pk = _uuid(invitation_id)
     if pk is None or not actor.is_staff:
         raise not_found()
-    invitation = Invitation.objects.filter(pk=pk, partner_id=actor.partner_id).first()
+    invitation = Invitation.objects.filter(pk=pk, partner_id=actor.workspace_id).first()
     if invitation is None:
         raise not_found()
     return invitation

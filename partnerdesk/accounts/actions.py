@@ -19,9 +19,8 @@ from partnerdesk.core import audit, clock, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError, FieldError, invalid
 from partnerdesk.customers.models import Customer
-from partnerdesk.mail.outbound import queue_templated_mail
-
 from partnerdesk.customers.selectors import customers_by_ids
+from partnerdesk.mail.outbound import queue_templated_mail
 from partnerdesk.partners.selectors import workspace_name
 
 from . import mfa, selectors
@@ -51,9 +50,7 @@ def _check_email(email: str, field: str = "email") -> None:
         raise invalid(field, _("Enter a valid e-mail address."), "invalid_email") from None
 
 
-def _check_role_and_customer(
-    actor: Actor, *, role: str, customer: Customer | None
-) -> None:
+def _check_role_and_customer(actor: Actor, *, role: str, customer: Customer | None) -> None:
     if role not in Role.values:
         raise invalid("role", _("Unknown role."))
     if role in CUSTOMER_ROLES and customer is None:
@@ -85,15 +82,21 @@ def create_member(
         user = User.objects.filter(email__iexact=email.strip()).first()
         if user is None:
             user = User.objects.create_user(email, password, full_name=full_name, language=language)
-        if Membership.objects.filter(user=user, partner_id=actor.partner_id).exists():
+        if Membership.objects.filter(user=user, partner_id=actor.workspace_id).exists():
             raise invalid("email", _("This person is already a member of the workspace."), "taken")
         membership = Membership.objects.create(
-            partner_id=actor.partner_id, user=user, role=role, customer=customer,
+            partner_id=actor.workspace_id,
+            user=user,
+            role=role,
+            customer=customer,
             created_at=clock.now(),
         )
         audit.record(
-            actor, "member.created", membership,
-            customer_id=customer.pk if customer else None, data={"role": role},
+            actor,
+            "member.created",
+            membership,
+            customer_id=customer.pk if customer else None,
+            data={"role": role},
             personal={"email": user.email},
         )
     return membership
@@ -112,7 +115,9 @@ def change_staff_access(
     policies.require(actor, "staff.manage")
     if role is not None and role not in STAFF_ROLES:
         raise invalid("role", _("Choose a partner staff role."))
-    if membership.pk == actor.membership_id and (role not in (None, actor.role) or is_active is False):
+    if membership.pk == actor.membership_id and (
+        role not in (None, actor.role) or is_active is False
+    ):
         raise DomainError(
             "cannot_demote_self",
             _("You cannot change your own role or deactivate yourself; ask another admin."),
@@ -165,9 +170,15 @@ def invite_person(
     now = clock.now()
     with transaction.atomic(durable=True):
         invitation = Invitation.objects.create(
-            partner_id=actor.partner_id, email=email, full_name=full_name, role=role,
-            customer=customer, digest=digest(secret), invited_by_id=actor.membership_id,
-            created_at=now, expires_at=now + INVITATION_LIFETIME,
+            partner_id=actor.workspace_id,
+            email=email,
+            full_name=full_name,
+            role=role,
+            customer=customer,
+            digest=digest(secret),
+            invited_by_id=actor.membership_id,
+            created_at=now,
+            expires_at=now + INVITATION_LIFETIME,
         )
         workspace = workspace_name(actor)
         queue_templated_mail(
@@ -181,11 +192,15 @@ def invite_person(
                 "expires_at": invitation.expires_at,
             },
             language=language or actor.language,
-            partner_id=actor.partner_id,
+            partner_id=actor.workspace_id,
         )
         audit.record(
-            actor, "invitation.sent", invitation, customer_id=customer.pk if customer else None,
-            data={"role": role}, personal={"email": email},
+            actor,
+            "invitation.sent",
+            invitation,
+            customer_id=customer.pk if customer else None,
+            data={"role": role},
+            personal={"email": email},
         )
     return invitation
 
@@ -235,17 +250,24 @@ def accept_invitation(*, secret: str, full_name: str, password: str) -> Membersh
                 invitation.email, password, full_name=full_name.strip()
             )
             membership = Membership.objects.create(
-                partner_id=invitation.partner_id, user=user, role=invitation.role,
-                customer=invitation.customer, created_at=clock.now(),
+                partner_id=invitation.partner_id,
+                user=user,
+                role=invitation.role,
+                customer=invitation.customer,
+                created_at=clock.now(),
             )
             audit.record(
-                system, "invitation.accepted", membership,
-                customer_id=invitation.customer_id, data={"role": invitation.role},
+                system,
+                "invitation.accepted",
+                membership,
+                customer_id=invitation.customer_id,
+                data={"role": invitation.role},
                 personal={"email": user.email},
             )
     except IntegrityError as exc:
         raise DomainError(
-            "invitation_invalid", _("This person is already a member of the workspace."),
+            "invitation_invalid",
+            _("This person is already a member of the workspace."),
             status=409,
         ) from exc
     return membership
@@ -273,7 +295,8 @@ def request_password_reset(*, email: str) -> None:
         if membership is not None:
             audit.record(
                 Actor.system(partner_id=membership.partner_id, reason="password reset"),
-                "password.reset_requested", user,
+                "password.reset_requested",
+                user,
             )
 
 
@@ -292,7 +315,8 @@ def reset_password(*, user: User, token: str, password: str) -> None:
         for membership in user.memberships.all():
             audit.record(
                 Actor.system(partner_id=membership.partner_id, reason="password reset"),
-                "password.reset", user,
+                "password.reset",
+                user,
             )
 
 
@@ -303,7 +327,9 @@ def confirm_totp_enrolment(*, user: User, code: str) -> list[str]:
     """Confirm the pending authenticator with a code from it; returns fresh recovery codes."""
     device = mfa.pending_totp_device(user)
     if not device.verify_token(code.strip().replace(" ", "")):
-        raise invalid("code", _("That code is not right. Check the time on your phone."), "wrong_code")
+        raise invalid(
+            "code", _("That code is not right. Check the time on your phone."), "wrong_code"
+        )
     codes = mfa.new_recovery_codes()
     with transaction.atomic(durable=True):
         device.confirmed = True
@@ -312,7 +338,8 @@ def confirm_totp_enrolment(*, user: User, code: str) -> list[str]:
         for membership in user.memberships.all():
             audit.record(
                 Actor.system(partner_id=membership.partner_id, reason="mfa"),
-                "mfa.enrolled", user,
+                "mfa.enrolled",
+                user,
             )
     return codes
 
@@ -341,7 +368,8 @@ def disable_own_mfa(actor: Actor) -> None:
     """A contact may turn the second factor off again; staff may not."""
     if actor.is_staff:
         raise DomainError(
-            "mfa_mandatory", _("Multi-factor authentication is mandatory for partner staff."),
+            "mfa_mandatory",
+            _("Multi-factor authentication is mandatory for partner staff."),
             status=403,
         )
     with transaction.atomic(durable=True):
@@ -369,8 +397,12 @@ def create_api_token(actor: Actor, *, name: str) -> tuple[ApiToken, str]:
     secret = new_secret()
     with transaction.atomic(durable=True):
         token = ApiToken.objects.create(
-            partner_id=actor.partner_id, membership_id=actor.membership_id, name=name,
-            digest=digest(secret), prefix=secret[:10], created_at=clock.now(),
+            partner_id=actor.workspace_id,
+            membership_id=actor.own_membership_id,
+            name=name,
+            digest=digest(secret),
+            prefix=secret[:10],
+            created_at=clock.now(),
         )
         audit.record(actor, "token.created", token, data={"name": name})
     return token, secret

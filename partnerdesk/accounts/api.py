@@ -42,8 +42,12 @@ class StaffOut(Schema):
     @staticmethod
     def build(m: Membership) -> StaffOut:
         return StaffOut(
-            id=str(m.pk), name=m.user.full_name, email=m.user.email, role=m.role,
-            is_active=m.is_active, is_customer_limited=m.is_customer_limited,
+            id=str(m.pk),
+            name=m.user.full_name,
+            email=m.user.email,
+            role=m.role,
+            is_active=m.is_active,
+            is_customer_limited=m.is_customer_limited,
             limited_customer_ids=sorted(str(c.pk) for c in m.limited_customers.all()),
             created_at=m.created_at,
         )
@@ -92,8 +96,12 @@ class TokenOut(Schema):
     @staticmethod
     def build(t: ApiToken) -> TokenOut:
         return TokenOut(
-            id=str(t.pk), name=t.name, prefix=t.prefix, created_at=t.created_at,
-            last_used_at=t.last_used_at, revoked_at=t.revoked_at,
+            id=str(t.pk),
+            name=t.name,
+            prefix=t.prefix,
+            created_at=t.created_at,
+            last_used_at=t.last_used_at,
+            revoked_at=t.revoked_at,
         )
 
 
@@ -105,8 +113,11 @@ class TokenCreated(TokenOut):
 def me(request: HttpRequest) -> MeOut:
     actor = actor_of(request)
     return MeOut(
-        user_id=str(actor.user_id), membership_id=str(actor.membership_id),
-        name=actor.display_name, email=actor.email, role=actor.role or "",
+        user_id=str(actor.user_id),
+        membership_id=str(actor.membership_id),
+        name=actor.display_name,
+        email=actor.email,
+        role=actor.role or "",
         workspace_id=str(actor.partner_id),
         customer_id=str(actor.customer_id) if actor.customer_id else None,
         permissions=sorted(actor.permissions),
@@ -145,7 +156,9 @@ def patch_staff(request: HttpRequest, membership_id: str, payload: StaffPatch) -
 @router.post("/staff/{membership_id}/mfa-reset", response={204: None}, summary="Reset MFA")
 def reset_staff_mfa(request: HttpRequest, membership_id: str) -> tuple[int, None]:
     actor = actor_of(request)
-    actions.reset_member_mfa(actor, membership=access.get_staff_membership_for(actor, membership_id))
+    actions.reset_member_mfa(
+        actor, membership=access.get_staff_membership_for(actor, membership_id)
+    )
     return 204, None
 
 
@@ -154,11 +167,17 @@ def invite(request: HttpRequest, payload: InvitationIn) -> tuple[int, Invitation
     actor = actor_of(request)
     customer = get_customer_for(actor, payload.customer_id) if payload.customer_id else None
     invitation = actions.invite_person(
-        actor, email=str(payload.email), role=payload.role, full_name=payload.full_name,
-        customer=customer, language=payload.language,
+        actor,
+        email=str(payload.email),
+        role=payload.role,
+        full_name=payload.full_name,
+        customer=customer,
+        language=payload.language,
     )
     return 201, InvitationOut(
-        id=str(invitation.pk), email=invitation.email, role=invitation.role,
+        id=str(invitation.pk),
+        email=invitation.email,
+        role=invitation.role,
         customer_id=str(invitation.customer_id) if invitation.customer_id else None,
         expires_at=invitation.expires_at,
     )

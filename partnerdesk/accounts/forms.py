@@ -13,16 +13,19 @@ class SignInForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"), max_length=32,
+        label=_("Code"),
+        max_length=32,
         help_text=_("The 6-digit code from your authenticator app, or a recovery code."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
-                                      "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
     )
 
 
 class EnrolForm(forms.Form):
     code = forms.CharField(
-        label=_("Code from the app"), max_length=10,
+        label=_("Code from the app"),
+        max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

@@ -73,7 +73,12 @@ def match_device(user: User, code: str) -> TOTPDevice | StaticDevice | None:
     """
     code = code.strip().replace(" ", "")
     totp = confirmed_totp_device(user)
-    if totp is not None and code.isdigit() and totp.verify_is_allowed()[0] and totp.verify_token(code):
+    if (
+        totp is not None
+        and code.isdigit()
+        and totp.verify_is_allowed()[0]
+        and totp.verify_token(code)
+    ):
         return totp
     for device in StaticDevice.objects.filter(user=user, confirmed=True):
         if device.verify_is_allowed()[0] and device.verify_token(code.lower()):

@@ -48,8 +48,12 @@ class Membership(PartnerOwned):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+", verbose_name=_("customer"),
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
     )
     # Outsourced or tiered support: staff that see only some customers.
     is_customer_limited = models.BooleanField(_("limited to some customers"), default=False)
@@ -61,11 +65,16 @@ class Membership(PartnerOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "partner"], name="membership_one_per_workspace"),
+            models.UniqueConstraint(
+                fields=["user", "partner"], name="membership_one_per_workspace"
+            ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[str(r) for r in CUSTOMER_ROLES], customer__isnull=False,
-                             is_customer_limited=False)
+                    models.Q(
+                        role__in=[str(r) for r in CUSTOMER_ROLES],
+                        customer__isnull=False,
+                        is_customer_limited=False,
+                    )
                     | models.Q(role__in=[str(r) for r in STAFF_ROLES], customer__isnull=True)
                 ),
                 name="membership_customer_matches_role",

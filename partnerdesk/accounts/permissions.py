@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class Role(models.TextChoices):
@@ -32,7 +33,7 @@ STAFF_ROLES = frozenset(
 CUSTOMER_ROLES = frozenset({Role.CONTACT, Role.CUSTOMER_MANAGER})
 
 # code -> what it allows, shown on the staff settings page.
-CATALOGUE: dict[str, str] = {
+CATALOGUE: dict[str, StrOrPromise] = {
     "workspace.view": _("See the workspace and its support profile"),
     "workspace.manage": _("Change the workspace and its support profile"),
     "staff.view": _("See the team"),
@@ -57,32 +58,64 @@ CATALOGUE: dict[str, str] = {
 }
 
 _AGENT = {
-    "workspace.view", "staff.view", "tokens.own", "customers.view", "tickets.view",
-    "tickets.view_internal", "tickets.create", "tickets.reply", "tickets.manage", "reports.view",
+    "workspace.view",
+    "staff.view",
+    "tokens.own",
+    "customers.view",
+    "tickets.view",
+    "tickets.view_internal",
+    "tickets.create",
+    "tickets.reply",
+    "tickets.manage",
+    "reports.view",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GLOBAL_ADMIN: frozenset(CATALOGUE),
     # In Partner Center the admin agent files service requests for customers, Azure included.
     Role.ADMIN_AGENT: frozenset(
-        _AGENT | {"customers.manage", "customers.administer", "escalations.create",
-                  "escalations.create_azure"}
+        _AGENT
+        | {
+            "customers.manage",
+            "customers.administer",
+            "escalations.create",
+            "escalations.create_azure",
+        }
     ),
     # A helpdesk agent escalates, but cannot create Azure requests (RULES 6).
     Role.HELPDESK_AGENT: frozenset(_AGENT | {"escalations.create"}),
     # Sales sees customers and support history, and writes nothing on tickets.
     Role.SALES_AGENT: frozenset(
-        {"workspace.view", "staff.view", "tokens.own", "customers.view", "tickets.view",
-         "reports.view"}
+        {
+            "workspace.view",
+            "staff.view",
+            "tokens.own",
+            "customers.view",
+            "tickets.view",
+            "reports.view",
+        }
     ),
     Role.BILLING_ADMIN: frozenset(
-        {"workspace.view", "staff.view", "tokens.own", "customers.view", "tickets.view",
-         "billing.view", "billing.manage", "reports.view"}
+        {
+            "workspace.view",
+            "staff.view",
+            "tokens.own",
+            "customers.view",
+            "tickets.view",
+            "billing.view",
+            "billing.manage",
+            "reports.view",
+        }
     ),
     Role.CONTACT: frozenset({"tickets.view", "tickets.create", "tickets.reply", "tokens.own"}),
     Role.CUSTOMER_MANAGER: frozenset(
-        {"tickets.view", "tickets.create", "tickets.reply", "tickets.view_organisation",
-         "tokens.own"}
+        {
+            "tickets.view",
+            "tickets.create",
+            "tickets.reply",
+            "tickets.view_organisation",
+            "tokens.own",
+        }
     ),
 }
 

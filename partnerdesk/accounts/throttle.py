@@ -34,7 +34,10 @@ def is_throttled(*, email: str, address: str) -> bool:
 def record_failure(*, email: str, address: str) -> None:
     now = clock.now()
     LoginFailure.objects.bulk_create(
-        [LoginFailure(key=_account_key(email), at=now), LoginFailure(key=_address_key(address), at=now)]
+        [
+            LoginFailure(key=_account_key(email), at=now),
+            LoginFailure(key=_address_key(address), at=now),
+        ]
     )
 
 

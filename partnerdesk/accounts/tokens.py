@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-TOKEN_PREFIX = "pd_"
+TOKEN_PREFIX = "pd_"  # noqa: S105 - a prefix, not a secret
 
 
 def new_secret(prefix: str = TOKEN_PREFIX) -> str:

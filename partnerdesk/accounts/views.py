@@ -48,7 +48,7 @@ def _apply_field_errors(form: object, error: DomainError) -> None:
         form.add_error(None, error.message)  # type: ignore[attr-defined]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     status = 200
@@ -86,7 +86,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator (first sign-in of staff) or enter a code."""
     user = request.user
@@ -125,8 +125,11 @@ def _enrol(request: HttpRequest, user: User) -> HttpResponse:
         else:
             device.refresh_from_db()
             otp_login(request, device)
-            return render(request, "accounts/recovery_codes.html",
-                          {"codes": codes, "next": request.session.pop(NEXT_KEY, "/")})
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": request.session.pop(NEXT_KEY, "/")},
+            )
     uri = mfa.provisioning_uri(device)
     return render(
         request,
@@ -136,7 +139,7 @@ def _enrol(request: HttpRequest, user: User) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def security(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.is_authenticated:
@@ -170,14 +173,15 @@ def disable_mfa(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:security")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
     invitation = actions.check_invitation(secret)
     form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
     if request.method == "POST" and form.is_valid():
         try:
             membership = actions.accept_invitation(
-                secret=secret, full_name=form.cleaned_data["full_name"],
+                secret=secret,
+                full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password"],
             )
         except DomainError as error:
@@ -188,11 +192,15 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
             if mfa_required(membership):
                 return redirect("accounts:mfa")
             return redirect("/")
-    return render(request, "accounts/invitation.html", {"form": form, "invitation": invitation},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"form": form, "invitation": invitation},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_reset(request: HttpRequest) -> HttpResponse:
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -202,11 +210,15 @@ def request_reset(request: HttpRequest) -> HttpResponse:
             _("If that address belongs to an account, a link to set a new password is on its way."),
         )
         return redirect("accounts:login")
-    return render(request, "accounts/reset_request.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "accounts/reset_request.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = access.find_user_by_reset_uid(uidb64)
     if user is None:
@@ -226,5 +238,9 @@ def reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
         else:
             messages.success(request, _("Your password is set. Sign in with it."))
             return redirect("accounts:login")
-    return render(request, "accounts/reset_confirm.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "accounts/reset_confirm.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

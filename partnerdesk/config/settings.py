@@ -39,7 +39,7 @@ if not SECRET_KEY:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("SECRET_KEY must be set when PARTNERDESK_ENV is production.")
-    SECRET_KEY = "development-only-" + "x" * 50  # noqa: S105 - never used in production
+    SECRET_KEY = "development-only-" + "x" * 50
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEVELOPMENT else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -218,6 +218,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEVELOPMENT
+if DEVELOPMENT:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing root
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- mail -------------------------------------------------------------------------------------

@@ -77,6 +77,24 @@ class Actor:
         return customer_id in self.limited_customer_ids
 
     @property
+    def workspace_id(self) -> uuid.UUID:
+        """The actor's workspace; actors without one see nothing (404)."""
+        if self.partner_id is None:
+            from .errors import not_found
+
+            raise not_found()
+        return self.partner_id
+
+    @property
+    def own_membership_id(self) -> uuid.UUID:
+        """The acting membership; the system and anonymous actors have none (404)."""
+        if self.membership_id is None:
+            from .errors import not_found
+
+            raise not_found()
+        return self.membership_id
+
+    @property
     def audit_id(self) -> str:
         """Pseudonymous identity for the hash-chained part of the audit log."""
         if self.is_system:

@@ -74,7 +74,9 @@ def record(
     if workspace is None:
         raise ValueError("An audit entry needs a workspace")
     # Create the head once; then lock it so appends to one chain are serialised.
-    AuditChainHead.objects.bulk_create([AuditChainHead(partner_id=workspace)], ignore_conflicts=True)
+    AuditChainHead.objects.bulk_create(
+        [AuditChainHead(partner_id=workspace)], ignore_conflicts=True
+    )
     head = AuditChainHead.objects.select_for_update().get(partner_id=workspace)
     object_type, object_id = _describe(target)
     pii = dict(personal or {})

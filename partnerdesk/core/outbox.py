@@ -125,7 +125,11 @@ def deliver_one(worker_id: str) -> bool:
         final = item.attempts >= item.max_attempts
         logger.warning(
             "outbox %s (%s) attempt %s failed%s: %s",
-            item.id, item.kind, item.attempts, " for good" if final else "", exc,
+            item.id,
+            item.kind,
+            item.attempts,
+            " for good" if final else "",
+            exc,
         )
         _finish(
             item,
@@ -135,8 +139,9 @@ def deliver_one(worker_id: str) -> bool:
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
     else:
-        _finish(item, worker_id, status=OutboxStatus.DELIVERED, delivered_at=clock.now(),
-                last_error="")
+        _finish(
+            item, worker_id, status=OutboxStatus.DELIVERED, delivered_at=clock.now(), last_error=""
+        )
     return True
 
 

@@ -56,8 +56,14 @@ def problem_from_error(request: HttpRequest, error: DomainError) -> HttpResponse
     )
 
 
-def error_page(request: HttpRequest, *, status: int, code: str, message: Any,
-               errors: list[FieldError] | None = None) -> HttpResponse:
+def error_page(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    message: Any,
+    errors: list[FieldError] | None = None,
+) -> HttpResponse:
     html = render_to_string(
         "web/error.html",
         {

@@ -22,7 +22,8 @@ class Customer(PartnerOwned):
         indexes = [models.Index(fields=["partner", "name"], name="customer_by_name")]
         constraints = [
             models.UniqueConstraint(
-                fields=["partner"], condition=models.Q(is_partner_own=True),
+                fields=["partner"],
+                condition=models.Q(is_partner_own=True),
                 name="customer_one_own_tenant",
             ),
         ]

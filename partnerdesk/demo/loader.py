@@ -47,10 +47,16 @@ def load_demo() -> bool:
     if workspace_exists(slug=SLUG):
         return False
     workspace = partners.create_workspace(
-        name="Nordwind IT GmbH", slug=SLUG, instance=Instance.GLOBAL,
-        partner_type=PartnerType.DIRECT_BILL, time_zone="Europe/Berlin", default_language="de",
-        mpn_id="4711001", support_email="support@nordwind-it.example",
-        support_phone="+49 89 1234567", support_website="https://nordwind-it.example/support",
+        name="Nordwind IT GmbH",
+        slug=SLUG,
+        instance=Instance.GLOBAL,
+        partner_type=PartnerType.DIRECT_BILL,
+        time_zone="Europe/Berlin",
+        default_language="de",
+        mpn_id="4711001",
+        support_email="support@nordwind-it.example",
+        support_phone="+49 89 1234567",
+        support_website="https://nordwind-it.example/support",
     )
     system = Actor.system(partner_id=workspace.pk, reason="demo data")
     with transaction.atomic(durable=True):
@@ -62,8 +68,12 @@ def load_demo() -> bool:
         )
     for login in LOGINS:
         accounts.create_member(
-            system, email=login.email, full_name=NAMES[login.email], role=login.role,
-            password=PASSWORD, customer=huber if login.role == Role.CONTACT else None,
+            system,
+            email=login.email,
+            full_name=NAMES[login.email],
+            role=login.role,
+            password=PASSWORD,
+            customer=huber if login.role == Role.CONTACT else None,
             language="de",
         )
     return True

@@ -41,7 +41,9 @@ class WorkspaceChanges:
     support_website: str | None = None
 
     def given(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
 
 
 def _validate(workspace: Partner, *, previous_instance: str | None) -> None:
@@ -60,7 +62,9 @@ def _validate(workspace: Partner, *, previous_instance: str | None) -> None:
     try:
         zoneinfo.ZoneInfo(workspace.time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise invalid("time_zone", _("Unknown time zone; use an IANA name such as Europe/Berlin.")) from None
+        raise invalid(
+            "time_zone", _("Unknown time zone; use an IANA name such as Europe/Berlin.")
+        ) from None
     if workspace.support_email:
         try:
             validate_email(workspace.support_email)
@@ -70,14 +74,16 @@ def _validate(workspace: Partner, *, previous_instance: str | None) -> None:
         try:
             URLValidator(schemes=["https", "http"])(workspace.support_website)
         except ValidationError:
-            raise invalid("support_website", _("Enter a web address starting with https://.")) from None
+            raise invalid(
+                "support_website", _("Enter a web address starting with https://.")
+            ) from None
     if workspace.default_language not in dict(settings.LANGUAGES):
         raise invalid("default_language", _("Unsupported language."))
     if workspace.partner_type == PartnerType.INDIRECT_RESELLER:
         if workspace.provider_id is None and not workspace.provider_name.strip():
             raise invalid(
                 "provider_id",
-                _("An indirect reseller names its indirect provider, on this server or outside it."),
+                _("An indirect reseller names its provider, on this server or outside it."),
                 "required",
             )
         if workspace.provider_id == workspace.pk:
@@ -119,8 +125,10 @@ def create_workspace(
             raise invalid("slug", _("A workspace with this short name exists."), "taken")
         workspace.save()
         audit.record(
-            Actor.system(partner_id=workspace.pk, reason="set-up"), "workspace.created",
-            workspace, data={"instance": instance, "partner_type": partner_type},
+            Actor.system(partner_id=workspace.pk, reason="set-up"),
+            "workspace.created",
+            workspace,
+            data={"instance": instance, "partner_type": partner_type},
         )
     return workspace
 

@@ -17,16 +17,24 @@ class Partner(models.Model):
     mpn_id = models.CharField(_("partner id"), max_length=20, blank=True)
     tenant_id = models.UUIDField(_("partner tenant id"), null=True, blank=True)
     instance = models.CharField(
-        _("Partner Center instance"), max_length=20, choices=Instance.choices,
+        _("Partner Center instance"),
+        max_length=20,
+        choices=Instance.choices,
         default=Instance.GLOBAL,
     )
     partner_type = models.CharField(
-        _("partner type"), max_length=20, choices=PartnerType.choices,
+        _("partner type"),
+        max_length=20,
+        choices=PartnerType.choices,
         default=PartnerType.DIRECT_BILL,
     )
     # An indirect reseller's provider: a workspace on this server, or one outside it.
     provider = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resellers",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resellers",
         verbose_name=_("indirect provider"),
     )
     provider_name = models.CharField(_("provider name"), max_length=200, blank=True)

@@ -12,7 +12,7 @@ def current_workspace(actor: Actor) -> Partner:
     """The actor's own workspace; every authenticated actor sees its own."""
     if actor.partner_id is None:
         raise not_found()
-    workspace = Partner.objects.select_related("provider").filter(pk=actor.partner_id).first()
+    workspace = Partner.objects.select_related("provider").filter(pk=actor.workspace_id).first()
     if workspace is None:
         raise not_found()
     return workspace
@@ -20,7 +20,7 @@ def current_workspace(actor: Actor) -> Partner:
 
 def workspace_name(actor: Actor) -> str:
     return str(
-        Partner.objects.filter(pk=actor.partner_id).values_list("name", flat=True).first() or ""
+        Partner.objects.filter(pk=actor.workspace_id).values_list("name", flat=True).first() or ""
     )
 
 

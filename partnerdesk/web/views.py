@@ -32,24 +32,35 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     error = not_found_error()
     if is_api_request(request):
-        return problem_response(status=404, code=error.code, detail=error.message,
-                                instance=request.path)
-    return error_page(request, status=404, code=error.code,
-                      message=_("This page does not exist, or you cannot see it."))
+        return problem_response(
+            status=404, code=error.code, detail=error.message, instance=request.path
+        )
+    return error_page(
+        request,
+        status=404,
+        code=error.code,
+        message=_("This page does not exist, or you cannot see it."),
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api_request(request):
-        return problem_response(status=403, code="forbidden",
-                                detail=_("You do not have permission to do this."))
-    return error_page(request, status=403, code="forbidden",
-                      message=_("You do not have permission to do this."))
+        return problem_response(
+            status=403, code="forbidden", detail=_("You do not have permission to do this.")
+        )
+    return error_page(
+        request, status=403, code="forbidden", message=_("You do not have permission to do this.")
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api_request(request):
-        return problem_response(status=400, code="bad_request", detail=_("The request is malformed."))
-    return error_page(request, status=400, code="bad_request", message=_("The request is malformed."))
+        return problem_response(
+            status=400, code="bad_request", detail=_("The request is malformed.")
+        )
+    return error_page(
+        request, status=400, code="bad_request", message=_("The request is malformed.")
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if membership is None:
             raise CommandError(f"No active person with the address {email}")
         try:
-            token, secret = actions.create_api_token(
+            _token, secret = actions.create_api_token(
                 actor_for_membership(membership, via="cli"), name=name
             )
         except DomainError as error:

@@ -16,8 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("action", choices=["verify"])
-        parser.add_argument("--workspace", type=uuid.UUID, default=None,
-                            help="Only this workspace id.")
+        parser.add_argument(
+            "--workspace", type=uuid.UUID, default=None, help="Only this workspace id."
+        )
 
     def handle(self, *args: Any, action: str, workspace: uuid.UUID | None, **options: Any) -> None:
         workspaces = [workspace] if workspace else audit.chained_workspaces()

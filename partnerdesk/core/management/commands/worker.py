@@ -16,9 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--interval", type=float, default=1.0, help="Idle poll interval (s).")
         parser.add_argument("--worker-id", default=None)
-        parser.add_argument("--no-scheduler", action="store_true",
-                            help="Never take the scheduler lease.")
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="Never take the scheduler lease."
+        )
 
-    def handle(self, *args: Any, interval: float, worker_id: str | None, no_scheduler: bool,
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, interval: float, worker_id: str | None, no_scheduler: bool, **options: Any
+    ) -> None:
         Worker(worker_id=worker_id, interval=interval, schedule=not no_scheduler).run()

@@ -24,21 +24,28 @@ class Command(BaseCommand):
         parser.add_argument("--admin-email", required=True)
         parser.add_argument("--admin-name", default="")
         parser.add_argument("--instance", choices=Instance.values, default=Instance.GLOBAL)
-        parser.add_argument("--partner-type", choices=PartnerType.values,
-                            default=PartnerType.DIRECT_BILL)
+        parser.add_argument(
+            "--partner-type", choices=PartnerType.values, default=PartnerType.DIRECT_BILL
+        )
         parser.add_argument("--time-zone", default="UTC")
         parser.add_argument("--language", default="en")
 
     def handle(self, *args: Any, **o: Any) -> None:
         try:
             workspace = actions.create_workspace(
-                name=o["name"], instance=o["instance"], partner_type=o["partner_type"],
-                time_zone=o["time_zone"], default_language=o["language"],
+                name=o["name"],
+                instance=o["instance"],
+                partner_type=o["partner_type"],
+                time_zone=o["time_zone"],
+                default_language=o["language"],
             )
             system = Actor.system(partner_id=workspace.pk, reason="set-up")
             accounts.invite_person(
-                system, email=o["admin_email"], full_name=o["admin_name"],
-                role=Role.GLOBAL_ADMIN, language=o["language"],
+                system,
+                email=o["admin_email"],
+                full_name=o["admin_name"],
+                role=Role.GLOBAL_ADMIN,
+                language=o["language"],
             )
         except DomainError as error:
             detail = "; ".join(f"{e.field}: {e.message}" for e in error.errors)
