@@ -246,6 +246,11 @@ TASKS = {
 # Modules imported at start-up that register extra outbox handlers or periodic jobs
 # (the test suite uses this to give worker processes test-only jobs).
 PARTNERDESK_PLUGINS = env_list("PARTNERDESK_PLUGINS")
+# How long a worker owns an outbox item it is delivering, and the scheduler lease.
+PARTNERDESK_OUTBOX_LEASE_SECONDS = int(os.environ.get("PARTNERDESK_OUTBOX_LEASE_SECONDS", "120"))
+PARTNERDESK_SCHEDULER_LEASE_SECONDS = int(
+    os.environ.get("PARTNERDESK_SCHEDULER_LEASE_SECONDS", "15")
+)
 
 # --- logging ----------------------------------------------------------------------------------
 
