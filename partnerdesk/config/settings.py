@@ -127,12 +127,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
-    # Tests run on a file, not in memory: worker processes started by tests share it.
+    # Tests run on a file, not in memory: worker processes started by tests share it. One per
+    # test run, so two runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("PARTNERDESK_TEST_DB", str(VAR_DIR / "test-partnerdesk.sqlite3"))
+        "NAME": os.environ.get(
+            "PARTNERDESK_TEST_DB", str(VAR_DIR / f"test-partnerdesk-{os.getpid()}.sqlite3")
+        )
     }
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "PARTNERDESK_TEST_DB", f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
+        )
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
