@@ -408,6 +408,19 @@ def create_api_token(actor: Actor, *, name: str) -> tuple[ApiToken, str]:
     return token, secret
 
 
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def record_token_use(token: ApiToken) -> None:
+    """Note when a token was last used, at most once a minute (no write on most requests)."""
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        # Conditional on the value read, so concurrent requests write once.
+        ApiToken.objects.filter(pk=token.pk, last_used_at=token.last_used_at).update(
+            last_used_at=now
+        )
+
+
 def revoke_api_token(actor: Actor, *, token: ApiToken) -> ApiToken:
     """Stop a token working at once. Revoking twice changes nothing."""
     if token.revoked_at is not None:

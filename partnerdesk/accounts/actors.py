@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.http import HttpRequest
 
-from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor, ActorKind
 
 from . import access
+from .actions import record_token_use
 from .mfa import user_has_confirmed_mfa
-from .models import ApiToken, Membership
+from .models import Membership
 from .permissions import Role, is_staff_role, permissions_for
 
 SESSION_MEMBERSHIP_KEY = "partnerdesk_membership"
-TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 def actor_for_membership(
@@ -53,15 +50,6 @@ def actor_for_membership(
     )
 
 
-def _touch(token: ApiToken) -> None:
-    now = clock.now()
-    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
-        # Conditional, so concurrent requests write once a minute at most.
-        ApiToken.objects.filter(pk=token.pk, last_used_at=token.last_used_at).update(
-            last_used_at=now
-        )
-
-
 def actor_from_bearer(secret: str) -> Actor | None:
     token = access.find_token_by_secret(secret)
     if token is None:
@@ -69,7 +57,7 @@ def actor_from_bearer(secret: str) -> Actor | None:
     membership = token.membership
     if not membership.is_active or not membership.user.is_active:
         return None
-    _touch(token)
+    record_token_use(token)
     return actor_for_membership(membership, via="token", token_id=token.pk)
 
 

@@ -1,0 +1,35 @@
+"""The tenancy rule and, in this one place, its exemptions.
+
+The rule: every tenant-owned row carries its workspace (`partner_id`), and nothing outside a
+domain app's `selectors.py` and `access.py` queries a tenant-owned model; `actions.py` may
+write rows and lock or update rows it was handed (already fetched through access).
+`tests/test_tenancy_rule.py` walks the code and fails on any other use not listed here.
+
+Who may cross the line, and why:
+
+- The system actor (`Actor.system(partner_id=…)`): scheduled jobs and workers act for one
+  workspace at a time and see all of it; with `partner_id=None` only in the flows below.
+- The modules below, each for the reason given.
+"""
+
+from __future__ import annotations
+
+# module path (relative to the repository) -> {model name: reason}
+EXEMPT_MODULES: dict[str, dict[str, str]] = {
+    "partnerdesk/core/audit.py": {
+        "AuditEntry": "the audit machinery appends to and verifies every workspace's chain",
+        "AuditChainHead": "the chain head is locked while appending",
+    },
+    "partnerdesk/core/outbox.py": {
+        "OutboxItem": "workers deliver every workspace's outbox items (system actor)",
+    },
+    "partnerdesk/core/tasks.py": {
+        "OutboxItem": "housekeeping prunes delivered items of every workspace (system actor)",
+    },
+    "partnerdesk/demo/loader.py": {
+        "Customer": "the demo bulk loader writes its fixed rows directly",
+    },
+}
+
+# Modules whose every use of tenant-owned models is by definition scoped or a write.
+SCOPED_MODULE_NAMES = frozenset({"selectors.py", "access.py", "actions.py"})
