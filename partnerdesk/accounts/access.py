@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.auth.tokens import default_token_generator
 from django.utils.http import urlsafe_base64_decode
 
 from partnerdesk.core.actor import Actor
@@ -97,3 +98,16 @@ def find_user_by_reset_uid(uidb64: str) -> User | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def find_user_by_reset_link(uidb64: str, token: str) -> User | None:
+    """The person a password reset link is for, while the link is valid (unused, unexpired)."""
+    user = find_user_by_reset_uid(uidb64)
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account behind an address, whatever its workspaces (invitations cross them)."""
+    return User.objects.filter(email__iexact=email.strip()).first()

@@ -14,6 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnerdesk.core import audit, clock, policies
 from partnerdesk.core.actor import Actor
@@ -23,7 +27,7 @@ from partnerdesk.customers.selectors import customers_by_ids
 from partnerdesk.mail.outbound import queue_templated_mail
 from partnerdesk.partners.selectors import workspace_name
 
-from . import mfa, selectors
+from . import access, mfa, selectors, throttle
 from .models import ApiToken, Invitation, Membership, User
 from .permissions import CUSTOMER_ROLES, STAFF_ROLES, Role
 from .tokens import digest, new_secret
@@ -50,6 +54,14 @@ def _check_email(email: str, field: str = "email") -> None:
         raise invalid(field, _("Enter a valid e-mail address."), "invalid_email") from None
 
 
+def too_many_sign_in_failures() -> DomainError:
+    return DomainError(
+        "too_many_attempts",
+        _("Too many failed sign-ins. Wait 15 minutes and try again."),
+        status=429,
+    )
+
+
 def _check_role_and_customer(actor: Actor, *, role: str, customer: Customer | None) -> None:
     if role not in Role.values:
         raise invalid("role", _("Unknown role."))
@@ -59,6 +71,12 @@ def _check_role_and_customer(actor: Actor, *, role: str, customer: Customer | No
         raise invalid("customer", _("Partner staff do not belong to a customer."))
     if customer is not None and customer.partner_id != actor.partner_id:
         raise invalid("customer", _("Unknown customer."))
+
+
+def _record_for_each_workspace(user: User, action: str, reason: str) -> None:
+    """Audit a change to a person (not to one membership) in every workspace they belong to."""
+    for membership in user.memberships.all():
+        audit.record(Actor.system(partner_id=membership.partner_id, reason=reason), action, user)
 
 
 # --- people ------------------------------------------------------------------------------------
@@ -190,6 +208,7 @@ def invite_person(
                 "role": Role(role).label,
                 "path": f"/accounts/invitation/{secret}/",
                 "expires_at": invitation.expires_at,
+                "has_account": access.find_user_by_email(email) is not None,
             },
             language=language or actor.language,
             partner_id=actor.workspace_id,
@@ -206,9 +225,7 @@ def invite_person(
 
 
 def _usable_invitation(secret: str) -> Invitation:
-    from .access import find_invitation_by_secret
-
-    invitation = find_invitation_by_secret(secret)
+    invitation = access.find_invitation_by_secret(secret)
     if (
         invitation is None
         or invitation.accepted_at is not None
@@ -228,14 +245,30 @@ def check_invitation(secret: str) -> Invitation:
     return _usable_invitation(secret)
 
 
-def accept_invitation(*, secret: str, full_name: str, password: str) -> Membership:
-    """Create the person's account and membership from an invitation link."""
+def accept_invitation(
+    *, secret: str, full_name: str, password: str, address: str = ""
+) -> Membership:
+    """Create the person's account and membership from an invitation link.
+
+    Someone who already has an account (in another workspace, say) joins with it and proves
+    it with its password: the link alone must not sign anyone into an existing account, and
+    guesses count towards the same lock as guesses at the sign-in page.
+    """
     invitation = _usable_invitation(secret)
-    if not full_name.strip():
-        raise invalid("full_name", _("Enter your name."), "required")
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = access.find_user_by_email(invitation.email)
     if existing is None:
+        if not full_name.strip():
+            raise invalid("full_name", _("Enter your name."), "required")
         _check_password(password, User(email=invitation.email, full_name=full_name))
+    elif throttle.is_throttled(email=existing.email, address=address):
+        raise too_many_sign_in_failures()
+    elif not existing.is_active or not existing.check_password(password):
+        throttle.record_failure(email=existing.email, address=address)
+        raise invalid(
+            "password",
+            _("This is not the password of your existing account."),
+            "wrong_password",
+        )
     system = Actor.system(partner_id=invitation.partner_id, reason="invitation")
     try:
         with transaction.atomic(durable=True):
@@ -281,7 +314,7 @@ def request_password_reset(*, email: str) -> None:
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None or not user.has_usable_password():
         return
-    membership = user.memberships.filter(is_active=True).first()
+    membership = user.memberships.filter(is_active=True).order_by("created_at").first()
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     with transaction.atomic(durable=True):
@@ -292,56 +325,87 @@ def request_password_reset(*, email: str) -> None:
             language=user.language,
             partner_id=membership.partner_id if membership else None,
         )
-        if membership is not None:
-            audit.record(
-                Actor.system(partner_id=membership.partner_id, reason="password reset"),
-                "password.reset_requested",
-                user,
-            )
+        _record_for_each_workspace(user, "password.reset_requested", reason="password reset")
+
+
+def reset_link_invalid() -> DomainError:
+    return DomainError(
+        "reset_link_invalid",
+        _("This password reset link is not valid any more. Request a new one."),
+        status=400,
+    )
 
 
 def reset_password(*, user: User, token: str, password: str) -> None:
     """Set a new password from a valid reset link; the link then stops working."""
     if not default_token_generator.check_token(user, token):
-        raise DomainError(
-            "reset_link_invalid",
-            _("This password reset link is not valid any more. Request a new one."),
-            status=400,
-        )
+        raise reset_link_invalid()
     _check_password(password, user)
     with transaction.atomic(durable=True):
         user.set_password(password)
         user.save(update_fields=["password"])
-        for membership in user.memberships.all():
-            audit.record(
-                Actor.system(partner_id=membership.partner_id, reason="password reset"),
-                "password.reset",
-                user,
-            )
+        # Whoever reset it controls the mailbox: a lock from someone else's guesses ends.
+        throttle.clear_account(email=user.email)
+        _record_for_each_workspace(user, "password.reset", reason="password reset")
 
 
 # --- multi-factor authentication ---------------------------------------------------------------
 
 
+def _wait_for_retry(seconds: int) -> DomainError:
+    return invalid(
+        "code",
+        ngettext_lazy(
+            "Too many wrong codes. Wait %(seconds)d second, then try again.",
+            "Too many wrong codes. Wait %(seconds)d seconds, then try again.",
+            "seconds",
+        )
+        % {"seconds": seconds},
+        "throttled",
+    )
+
+
+def start_totp_enrolment(*, user: User) -> TOTPDevice:
+    """The authenticator being set up (made on the first visit), until a code confirms it."""
+    with transaction.atomic(durable=True):
+        return mfa.pending_totp_device(user)
+
+
 def confirm_totp_enrolment(*, user: User, code: str) -> list[str]:
     """Confirm the pending authenticator with a code from it; returns fresh recovery codes."""
-    device = mfa.pending_totp_device(user)
-    if not device.verify_token(code.strip().replace(" ", "")):
+    with transaction.atomic(durable=True):
+        device = TOTPDevice.objects.select_for_update().get(pk=mfa.pending_totp_device(user).pk)
+        wait = mfa.seconds_until_retry([device])
+        # A wrong code is remembered (it slows the next try) even though it raises below.
+        accepted = not wait and device.verify_token(mfa.normalise_code(code))
+        codes = mfa.new_recovery_codes() if accepted else []
+        if accepted:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            mfa.store_recovery_codes(user, codes)
+            _record_for_each_workspace(user, "mfa.enrolled", reason="mfa")
+    if wait:
+        raise _wait_for_retry(wait)
+    if not accepted:
         raise invalid(
             "code", _("That code is not right. Check the time on your phone."), "wrong_code"
         )
-    codes = mfa.new_recovery_codes()
-    with transaction.atomic(durable=True):
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        mfa.store_recovery_codes(user, codes)
-        for membership in user.memberships.all():
-            audit.record(
-                Actor.system(partner_id=membership.partner_id, reason="mfa"),
-                "mfa.enrolled",
-                user,
-            )
     return codes
+
+
+def verify_second_factor(*, user: User, code: str) -> Device:
+    """The device that accepts `code` at sign-in: the authenticator, or a recovery code,
+    which is used up. Wrong codes slow down the next try."""
+    with transaction.atomic(durable=True):
+        wait = mfa.seconds_until_retry(mfa.lock_devices(user))
+        device = None if wait else mfa.match_device(user, code)
+        if isinstance(device, StaticDevice):
+            _record_for_each_workspace(user, "mfa.recovery_code_used", reason="mfa")
+    if wait:
+        raise _wait_for_retry(wait)
+    if device is None:
+        raise invalid("code", _("That code is not right, or was already used."), "wrong_code")
+    return device
 
 
 def regenerate_recovery_codes(actor: Actor) -> list[str]:

@@ -49,5 +49,13 @@ class AcceptInvitationForm(NewPasswordForm):
     field_order = ["full_name", "password", "password_again"]
 
 
+class ExistingAccountForm(forms.Form):
+    """Accepting an invitation with an account that exists: its password proves it is yours."""
+
+    password = forms.CharField(
+        label=_("Your current password"), widget=forms.PasswordInput, max_length=1024
+    )
+
+
 class ResetRequestForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)

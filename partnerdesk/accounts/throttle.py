@@ -23,22 +23,21 @@ def _address_key(address: str) -> str:
 
 
 def is_throttled(*, email: str, address: str) -> bool:
+    """Whether sign-ins to this account, or from this address, are locked for now.
+
+    An unknown address (empty) is not counted as one: it would lock everyone without one.
+    """
     since = clock.now() - WINDOW
     recent = LoginFailure.objects.filter(at__gte=since)
-    return (
-        recent.filter(key=_account_key(email)).count() >= MAX_PER_ACCOUNT
-        or recent.filter(key=_address_key(address)).count() >= MAX_PER_ADDRESS
-    )
+    if recent.filter(key=_account_key(email)).count() >= MAX_PER_ACCOUNT:
+        return True
+    return bool(address) and recent.filter(key=_address_key(address)).count() >= MAX_PER_ADDRESS
 
 
 def record_failure(*, email: str, address: str) -> None:
     now = clock.now()
-    LoginFailure.objects.bulk_create(
-        [
-            LoginFailure(key=_account_key(email), at=now),
-            LoginFailure(key=_address_key(address), at=now),
-        ]
-    )
+    keys = [_account_key(email)] + ([_address_key(address)] if address else [])
+    LoginFailure.objects.bulk_create([LoginFailure(key=key, at=now) for key in keys])
 
 
 def clear_account(*, email: str) -> None:

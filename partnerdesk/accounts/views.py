@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
+from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError
+from partnerdesk.core.problems import error_page
 
 from . import access, actions, mfa, throttle
 from .actors import SESSION_MEMBERSHIP_KEY, mfa_required
@@ -19,6 +29,7 @@ from .forms import (
     AcceptInvitationForm,
     CodeForm,
     EnrolForm,
+    ExistingAccountForm,
     NewPasswordForm,
     ResetRequestForm,
     SignInForm,
@@ -26,6 +37,45 @@ from .forms import (
 from .models import User
 
 NEXT_KEY = "partnerdesk_next"
+
+View = Callable[..., HttpResponse]
+
+
+def allow(*methods: str) -> Callable[[View], View]:
+    """Like require_http_methods, but a wrong method gets a readable page, not an empty 405."""
+    allowed = {m.upper() for m in methods} | ({"HEAD"} if "GET" in methods else set())
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = error_page(
+                    request,
+                    status=405,
+                    code="method_not_allowed",
+                    message=_("This address is not meant to be opened like this."),
+                )
+                response["Allow"] = ", ".join(sorted(allowed))
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _signed_in_actor(request: HttpRequest) -> Actor | HttpResponse:
+    """The signed-in actor, or where to send the person first: the second factor if that
+    is still missing, else the sign-in page (back here afterwards, for pages)."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    if actor.is_authenticated:
+        return actor
+    if getattr(request, "mfa_pending", False):
+        return redirect("accounts:mfa")
+    target = reverse("accounts:login")
+    if request.method == "GET":
+        target += "?" + urlencode({"next": request.get_full_path()})
+    return redirect(target)
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -40,15 +90,15 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
     return "/"
 
 
-def _apply_field_errors(form: object, error: DomainError) -> None:
+def _apply_field_errors(form: forms.Form, error: DomainError) -> None:
     for field_error in error.errors:
-        name = field_error.field if field_error.field in form.fields else None  # type: ignore[attr-defined]
-        form.add_error(name, field_error.message)  # type: ignore[attr-defined]
+        name = field_error.field if field_error.field in form.fields else None
+        form.add_error(name, field_error.message)
     if not error.errors:
-        form.add_error(None, error.message)  # type: ignore[attr-defined]
+        form.add_error(None, error.message)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow("GET", "POST")
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     status = 200
@@ -56,8 +106,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"].lower()
         address = _client_address(request)
         if throttle.is_throttled(email=email, address=address):
-            form.add_error(None, _("Too many failed sign-ins. Wait 15 minutes and try again."))
-            status = 429
+            error = actions.too_many_sign_in_failures()
+            form.add_error(None, error.message)
+            status = error.status
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             membership = access.first_active_membership(user) if user else None
@@ -79,14 +130,20 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form}, status=status)
 
 
-@require_POST
+@allow("GET", "POST")
 def sign_out(request: HttpRequest) -> HttpResponse:
+    """POST signs out; a GET (a typed or bookmarked address) asks first, as a GET must not."""
+    if request.method != "POST":
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        return render(request, "accounts/sign_out.html")
     logout(request)
     messages.info(request, _("You are signed out."))
     return redirect("accounts:login")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache  # the enrolment secret and the recovery codes must not stay in any cache
+@allow("GET", "POST")
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator (first sign-in of staff) or enter a code."""
     user = request.user
@@ -99,23 +156,25 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return _enrol(request, user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = mfa.match_device(user, form.cleaned_data["code"])
-        if device is not None:
+        try:
+            device = actions.verify_second_factor(user=user, code=form.cleaned_data["code"])
+        except DomainError as error:
+            _apply_field_errors(form, error)
+        else:
             otp_login(request, device)
-            if device.persistent_id.startswith("otp_static"):
+            if isinstance(device, StaticDevice):
                 messages.warning(
                     request,
                     _("You signed in with a recovery code; %(n)s remain.")
                     % {"n": mfa.remaining_recovery_codes(user)},
                 )
             return redirect(request.session.pop(NEXT_KEY, "/"))
-        form.add_error("code", _("That code is not right, or was already used."))
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/mfa_verify.html", {"form": form}, status=status)
 
 
 def _enrol(request: HttpRequest, user: User) -> HttpResponse:
-    device = mfa.pending_totp_device(user)
+    device = actions.start_totp_enrolment(user=user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,16 +193,21 @@ def _enrol(request: HttpRequest, user: User) -> HttpResponse:
     return render(
         request,
         "accounts/mfa_enrol.html",
-        {"form": form, "qr": mfa.qr_svg(uri), "secret": mfa.secret_of(device)},
+        {
+            "form": form,
+            "qr": mfa.qr_svg(uri),
+            "secret": mfa.secret_of(device),
+            "mandatory": getattr(request, "mfa_pending", False),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
 
-@require_http_methods(["GET", "HEAD"])
+@allow("GET")
 def security(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    if not actor.is_authenticated:
-        return redirect("accounts:login")
+    actor = _signed_in_actor(request)
+    if isinstance(actor, HttpResponse):
+        return actor
     return render(
         request,
         "accounts/security.html",
@@ -154,38 +218,47 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@never_cache
+@allow("POST")
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    if not actor.is_authenticated:
-        return redirect("accounts:login")
+    actor = _signed_in_actor(request)
+    if isinstance(actor, HttpResponse):
+        return actor
     codes = actions.regenerate_recovery_codes(actor)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
 
 
-@require_POST
+@allow("POST")
 def disable_mfa(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    if not actor.is_authenticated:
-        return redirect("accounts:login")
+    actor = _signed_in_actor(request)
+    if isinstance(actor, HttpResponse):
+        return actor
     actions.disable_own_mfa(actor)
     messages.info(request, _("Multi-factor authentication is off."))
     return redirect("accounts:security")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow("GET", "POST")
 def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
     invitation = actions.check_invitation(secret)
-    form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    existing = access.find_user_by_email(invitation.email)
+    form: forms.Form = (
+        ExistingAccountForm(request.POST or None)
+        if existing is not None
+        else AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    )
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             membership = actions.accept_invitation(
                 secret=secret,
-                full_name=form.cleaned_data["full_name"],
+                full_name=form.cleaned_data.get("full_name", ""),
                 password=form.cleaned_data["password"],
+                address=_client_address(request),
             )
         except DomainError as error:
             _apply_field_errors(form, error)
+            status = error.status if error.status == 429 else status
         else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SESSION_MEMBERSHIP_KEY] = str(membership.pk)
@@ -195,12 +268,12 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
     return render(
         request,
         "accounts/invitation.html",
-        {"form": form, "invitation": invitation},
-        status=400 if request.method == "POST" else 200,
+        {"form": form, "invitation": invitation, "existing_account": existing is not None},
+        status=status,
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow("GET", "POST")
 def request_reset(request: HttpRequest) -> HttpResponse:
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -218,15 +291,12 @@ def request_reset(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow("GET", "POST")
 def reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    user = access.find_user_by_reset_uid(uidb64)
+    # Checked before the form is shown: nobody should choose a password for a dead link.
+    user = access.find_user_by_reset_link(uidb64, token)
     if user is None:
-        raise DomainError(
-            "reset_link_invalid",
-            _("This password reset link is not valid any more. Request a new one."),
-            status=400,
-        )
+        raise actions.reset_link_invalid()
     form = NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

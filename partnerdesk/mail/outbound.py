@@ -7,10 +7,12 @@ carries the same id and mail clients and archives treat the copies as one messag
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -18,6 +20,19 @@ from partnerdesk.core import outbox
 from partnerdesk.core.models import OutboxItem
 
 KIND = "mail.send"
+
+
+@cache
+def _plain_text_templates() -> DjangoTemplates:
+    """The project's templates without HTML escaping, for subjects and plain-text bodies:
+    "Müller & Söhne" must reach the reader as written, not as "Müller &amp; Söhne"."""
+    return DjangoTemplates(
+        {"NAME": "mail_text", "DIRS": [], "APP_DIRS": True, "OPTIONS": {"autoescape": False}}
+    )
+
+
+def _render_text(name: str, context: dict[str, Any]) -> str:
+    return str(_plain_text_templates().get_template(name).render(context))
 
 
 def queue_templated_mail(
@@ -31,8 +46,8 @@ def queue_templated_mail(
     """Render `<template>_subject.txt`, `.txt` and `.html` in `language` and queue the mail."""
     context = {"base_url": settings.PUBLIC_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
+        subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
+        text = _render_text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     return outbox.enqueue(
         KIND,
