@@ -81,23 +81,57 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claim(worker_id: str) -> OutboxItem | None:
-    now = clock.now()
-    due = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutboxStatus.DELIVERING, lease_expires_at__lt=now
-    )
-    with transaction.atomic():
-        candidates = OutboxItem.objects.filter(due).order_by("next_attempt_at")
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        item = candidates.first()
-        if item is None:
-            return None
-        item.status = OutboxStatus.DELIVERING
-        item.locked_by = worker_id
-        item.lease_expires_at = now + timedelta(seconds=lease_seconds())
-        item.attempts += 1
-        item.save(update_fields=["status", "locked_by", "lease_expires_at", "attempts"])
-    return item
+    """Take the next due item under a lease, or None.
+
+    Only kinds this process can deliver are claimed: a worker running older code (or without
+    a plugin) leaves a kind it does not know to the workers that do, instead of failing it.
+    An item whose lease ran out (its worker died mid-delivery) is claimed again, unless it has
+    used up its attempts: a delivery that kills its worker must not be retried forever.
+    """
+    kinds = list(HANDLERS)
+    if not kinds:
+        return None
+    while True:
+        with transaction.atomic():
+            # The clock is read inside the transaction: on SQLite, BEGIN IMMEDIATE may have
+            # waited for another writer, and a lease must not start in the past.
+            now = clock.now()
+            due = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
+                status=OutboxStatus.DELIVERING, lease_expires_at__lt=now
+            )
+            candidates = OutboxItem.objects.filter(due, kind__in=kinds).order_by("next_attempt_at")
+            if connection.features.has_select_for_update_skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True)
+            item = candidates.first()
+            if item is None:
+                return None
+            abandoned = item.status == OutboxStatus.DELIVERING
+            if abandoned:
+                logger.warning(
+                    "outbox %s (%s): lease of %s expired during attempt %s",
+                    item.id,
+                    item.kind,
+                    item.locked_by,
+                    item.attempts,
+                )
+                item.last_error = (
+                    f"attempt {item.attempts} by {item.locked_by} did not finish "
+                    "(worker stopped mid-delivery?)"
+                )
+            if abandoned and item.attempts >= item.max_attempts:
+                item.status = OutboxStatus.FAILED
+                item.locked_by = ""
+                item.lease_expires_at = None
+                item.save(update_fields=["status", "locked_by", "lease_expires_at", "last_error"])
+                continue
+            item.status = OutboxStatus.DELIVERING
+            item.locked_by = worker_id
+            item.lease_expires_at = now + timedelta(seconds=lease_seconds())
+            item.attempts += 1
+            item.save(
+                update_fields=["status", "locked_by", "lease_expires_at", "attempts", "last_error"]
+            )
+            return item
 
 
 def _finish(item: OutboxItem, worker_id: str, **changes: Any) -> bool:
@@ -105,6 +139,13 @@ def _finish(item: OutboxItem, worker_id: str, **changes: Any) -> bool:
     updated = OutboxItem.objects.filter(
         id=item.id, status=OutboxStatus.DELIVERING, locked_by=worker_id
     ).update(lease_expires_at=None, locked_by="", **changes)
+    if not updated:
+        logger.warning(
+            "outbox %s (%s): lease lost during attempt %s; its outcome is not recorded here",
+            item.id,
+            item.kind,
+            item.attempts,
+        )
     return updated == 1
 
 

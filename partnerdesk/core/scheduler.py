@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from . import clock
 from .models import PeriodicJobState, SchedulerLease
@@ -59,8 +59,10 @@ def lease_ttl() -> timedelta:
 
 def acquire_leadership(worker_id: str) -> bool:
     """Take or renew the lease; True if this worker leads until the lease expires."""
-    now = clock.now()
     with transaction.atomic():
+        # Read the clock once the transaction has begun: on SQLite, BEGIN IMMEDIATE may have
+        # waited for another writer, and a lease must not start in the past.
+        now = clock.now()
         SchedulerLease.objects.bulk_create(
             [SchedulerLease(name=LEASE_NAME, holder="", expires_at=now)], ignore_conflicts=True
         )
@@ -69,7 +71,8 @@ def acquire_leadership(worker_id: str) -> bool:
             .filter(holder=worker_id)
             .update(expires_at=now + lease_ttl())
         ) or (
-            SchedulerLease.objects.filter(name=LEASE_NAME, expires_at__lt=now).update(
+            # A lease that expires now is free: so the row made just above is taken at once.
+            SchedulerLease.objects.filter(name=LEASE_NAME, expires_at__lte=now).update(
                 holder=worker_id, expires_at=now + lease_ttl()
             )
         )
@@ -90,28 +93,41 @@ def _next_after(slot: datetime, every: timedelta, now: datetime) -> datetime:
 
 
 def enqueue_due_jobs(worker_id: str) -> list[str]:
-    """Enqueue every due job once; returns the names enqueued."""
-    now = clock.now()
+    """Enqueue every due job once; returns the names enqueued.
+
+    A job that cannot be enqueued (its task does not import, the queue rejects it) is logged
+    and stays due; it does not stop the other jobs or the worker.
+    """
     enqueued = []
     for job in jobs():
-        with transaction.atomic():
-            PeriodicJobState.objects.bulk_create(
-                [PeriodicJobState(name=job.name, next_run_at=now)], ignore_conflicts=True
-            )
-            state = PeriodicJobState.objects.get(name=job.name)
-            if state.next_run_at > now:
-                continue
-            won = PeriodicJobState.objects.filter(
-                name=job.name, next_run_at=state.next_run_at
-            ).update(
-                next_run_at=_next_after(state.next_run_at, job.every, now),
-                last_enqueued_at=now,
-                last_enqueued_by=worker_id,
-            )
-            if won:
-                job.resolve().enqueue(slot=state.next_run_at.isoformat())
+        try:
+            if _enqueue_if_due(job, worker_id):
                 enqueued.append(job.name)
+        except (OperationalError, InterfaceError):
+            raise  # the database is away or locked: the worker loop waits and retries
+        except Exception:
+            logger.exception("scheduler %s could not enqueue %s", worker_id, job.name)
     return enqueued
+
+
+def _enqueue_if_due(job: PeriodicJob, worker_id: str) -> bool:
+    with transaction.atomic():
+        now = clock.now()
+        PeriodicJobState.objects.bulk_create(
+            [PeriodicJobState(name=job.name, next_run_at=now)], ignore_conflicts=True
+        )
+        state = PeriodicJobState.objects.get(name=job.name)
+        if state.next_run_at > now:
+            return False
+        won = PeriodicJobState.objects.filter(name=job.name, next_run_at=state.next_run_at).update(
+            next_run_at=_next_after(state.next_run_at, job.every, now),
+            last_enqueued_at=now,
+            last_enqueued_by=worker_id,
+        )
+        if won:
+            # In the same transaction as the compare-and-set: both happen or neither does.
+            job.resolve().enqueue(slot=state.next_run_at.isoformat())
+        return bool(won)
 
 
 def tick(worker_id: str) -> list[str]:

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import time
+from collections.abc import Callable
 from types import FrameType
 
 from django.db import close_old_connections
@@ -78,15 +79,28 @@ class Worker:
         self._tasks.run_task(result)
         return True
 
+    def _part(self, name: str, work: Callable[[], bool]) -> bool:
+        """Run one part of a step; its failure is reported and does not starve the others."""
+        try:
+            return work()
+        except OperationalError as exc:
+            # A database restart or a lock timeout: log, wait, carry on.
+            logger.warning("worker %s: database error in %s: %s", self.worker_id, name, exc)
+        except Exception:
+            # A bug in one piece of work must stop neither this worker's other work nor every
+            # worker in turn as each picks up the same work: report it and carry on.
+            logger.exception("worker %s: unexpected error in %s", self.worker_id, name)
+        return False
+
     def step(self) -> bool:
         """One round of work; True if anything was done (so the loop does not sleep)."""
         close_old_connections()
         busy = False
         if self.schedule and time.monotonic() - self._last_tick >= self.tick_every:
             self._last_tick = time.monotonic()
-            busy = bool(scheduler.tick(self.worker_id)) or busy
-        busy = outbox.deliver_due(self.worker_id) > 0 or busy
-        busy = self.run_one_task() or busy
+            busy = self._part("scheduler", lambda: bool(scheduler.tick(self.worker_id))) or busy
+        busy = self._part("outbox", lambda: outbox.deliver_due(self.worker_id) > 0) or busy
+        busy = self._part("tasks", self.run_one_task) or busy
         return busy
 
     def run(self) -> None:
@@ -97,13 +111,15 @@ class Worker:
             while self.running:
                 try:
                     busy = self.step()
-                except OperationalError as exc:
-                    # A database restart or a lock timeout: log, wait, carry on.
-                    logger.warning("worker %s: database error, retrying: %s", self.worker_id, exc)
+                except Exception:
+                    logger.exception("worker %s: unexpected error, carrying on", self.worker_id)
                     busy = False
                 if not busy and self.running:
                     time.sleep(self.interval)
         finally:
             if self.schedule:
-                scheduler.release_leadership(self.worker_id)
+                try:
+                    scheduler.release_leadership(self.worker_id)
+                except Exception:
+                    logger.exception("worker %s: could not hand back the lease", self.worker_id)
             logger.info("worker %s stopped", self.worker_id)
