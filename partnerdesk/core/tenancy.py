@@ -31,5 +31,6 @@ EXEMPT_MODULES: dict[str, dict[str, str]] = {
     },
 }
 
-# Modules whose every use of tenant-owned models is by definition scoped or a write.
-SCOPED_MODULE_NAMES = frozenset({"selectors.py", "access.py", "actions.py"})
+# Modules whose every use of tenant-owned models is by definition scoped or a write; a module
+# split by subdomain becomes a package of the same name (accounts/actions/people.py).
+SCOPED_MODULE_NAMES = frozenset({"selectors", "access", "actions"})

@@ -1,0 +1,161 @@
+"""Inviting people by e-mail and accepting invitations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from partnerdesk.core import audit, clock, policies
+from partnerdesk.core.actor import Actor
+from partnerdesk.core.errors import DomainError, invalid
+from partnerdesk.customers.models import Customer
+from partnerdesk.mail.outbound import queue_templated_mail
+from partnerdesk.partners.selectors import workspace_name
+
+from .. import access, selectors, throttle
+from ..models import Invitation, Membership, User
+from ..permissions import Role
+from ..tokens import digest, new_secret
+from ._checks import check_email, check_password, check_role_and_customer, too_many_sign_in_failures
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def invite_person(
+    actor: Actor,
+    *,
+    email: str,
+    role: str,
+    full_name: str = "",
+    customer: Customer | None = None,
+    language: str = "",
+) -> Invitation:
+    """Invite someone by e-mail; the link in the mail is the only copy of the secret."""
+    policies.require(actor, "staff.manage")
+    check_role_and_customer(actor, role=role, customer=customer)
+    email = email.strip().lower()
+    check_email(email)
+    if selectors.is_member_email(actor, email=email):
+        raise invalid("email", _("This person is already a member of the workspace."), "taken")
+    secret = new_secret("inv_")
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        invitation = Invitation.objects.create(
+            partner_id=actor.workspace_id,
+            email=email,
+            full_name=full_name,
+            role=role,
+            customer=customer,
+            digest=digest(secret),
+            invited_by_id=actor.membership_id,
+            created_at=now,
+            expires_at=now + INVITATION_LIFETIME,
+        )
+        workspace = workspace_name(actor)
+        queue_templated_mail(
+            to=email,
+            template="accounts/mail/invitation",
+            context={
+                "workspace": workspace,
+                "inviter": actor.display_name,
+                "role": Role(role).label,
+                "path": f"/accounts/invitation/{secret}/",
+                "expires_at": invitation.expires_at,
+                "has_account": access.find_user_by_email(email) is not None,
+            },
+            language=language or actor.language,
+            partner_id=actor.workspace_id,
+        )
+        audit.record(
+            actor,
+            "invitation.sent",
+            invitation,
+            customer_id=customer.pk if customer else None,
+            data={"role": role},
+            personal={"email": email},
+        )
+    return invitation
+
+
+def _usable_invitation(secret: str) -> Invitation:
+    invitation = access.find_invitation_by_secret(secret)
+    if (
+        invitation is None
+        or invitation.accepted_at is not None
+        or invitation.revoked_at is not None
+        or invitation.expires_at < clock.now()
+    ):
+        raise DomainError(
+            "invitation_invalid",
+            _("This invitation link is not valid any more. Ask for a new invitation."),
+            status=404,
+        )
+    return invitation
+
+
+def check_invitation(secret: str) -> Invitation:
+    """The open invitation behind a link, or a clear error."""
+    return _usable_invitation(secret)
+
+
+def accept_invitation(
+    *, secret: str, full_name: str, password: str, address: str = ""
+) -> Membership:
+    """Create the person's account and membership from an invitation link.
+
+    Someone who already has an account (in another workspace, say) joins with it and proves
+    it with its password: the link alone must not sign anyone into an existing account, and
+    guesses count towards the same lock as guesses at the sign-in page.
+    """
+    invitation = _usable_invitation(secret)
+    existing = access.find_user_by_email(invitation.email)
+    if existing is None:
+        if not full_name.strip():
+            raise invalid("full_name", _("Enter your name."), "required")
+        check_password(password, User(email=invitation.email, full_name=full_name))
+    elif throttle.is_throttled(email=existing.email, address=address):
+        raise too_many_sign_in_failures()
+    elif not existing.is_active or not existing.check_password(password):
+        throttle.record_failure(email=existing.email, address=address)
+        raise invalid(
+            "password",
+            _("This is not the password of your existing account."),
+            "wrong_password",
+        )
+    system = Actor.system(partner_id=invitation.partner_id, reason="invitation")
+    try:
+        with transaction.atomic(durable=True):
+            claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+                accepted_at=clock.now()
+            )
+            if not claimed:
+                raise DomainError(
+                    "invitation_invalid", _("This invitation was already used."), status=404
+                )
+            user = existing or User.objects.create_user(
+                invitation.email, password, full_name=full_name.strip()
+            )
+            membership = Membership.objects.create(
+                partner_id=invitation.partner_id,
+                user=user,
+                role=invitation.role,
+                customer=invitation.customer,
+                created_at=clock.now(),
+            )
+            audit.record(
+                system,
+                "invitation.accepted",
+                membership,
+                customer_id=invitation.customer_id,
+                data={"role": invitation.role},
+                personal={"email": user.email},
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            "invitation_invalid",
+            _("This person is already a member of the workspace."),
+            status=409,
+        ) from exc
+    return membership
