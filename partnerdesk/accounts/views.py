@@ -21,6 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError
+from partnerdesk.core.http import client_address
 from partnerdesk.core.problems import error_page
 
 from . import access, actions, mfa, throttle
@@ -78,10 +79,6 @@ def _signed_in_actor(request: HttpRequest) -> Actor | HttpResponse:
     return redirect(target)
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _safe_next(request: HttpRequest, target: str | None) -> str:
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -104,7 +101,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        address = _client_address(request)
+        address = client_address(request)
         if throttle.is_throttled(email=email, address=address):
             error = actions.too_many_sign_in_failures()
             form.add_error(None, error.message)
@@ -254,7 +251,7 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
                 secret=secret,
                 full_name=form.cleaned_data.get("full_name", ""),
                 password=form.cleaned_data["password"],
-                address=_client_address(request),
+                address=client_address(request),
             )
         except DomainError as error:
             _apply_field_errors(form, error)

@@ -53,6 +53,15 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = _(
+        "The form expired or came from another site. Go back, reload the page and try again."
+    )
+    if is_api_request(request):
+        return problem_response(status=403, code="csrf_failed", detail=message)
+    return error_page(request, status=403, code="csrf_failed", message=message)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api_request(request):
         return problem_response(
