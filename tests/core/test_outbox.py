@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -44,9 +45,9 @@ def local() -> Iterator[LocalHandler]:
         outbox.HANDLERS.pop(KIND, None)
 
 
-def enqueue(**kwargs: object) -> OutboxItem:
+def enqueue(**kwargs: Any) -> OutboxItem:
     with transaction.atomic():
-        return outbox.enqueue(KIND, payload={"n": 1}, **kwargs)  # type: ignore[arg-type]
+        return outbox.enqueue(KIND, payload={"n": 1}, **kwargs)
 
 
 class Rollback(Exception):
@@ -167,7 +168,7 @@ def test_deliver_after_holds_an_item_back(
 
 @pytest.mark.django_db
 def test_an_abandoned_delivery_is_retried_after_its_lease_with_the_same_key(
-    local: LocalHandler, frozen_clock: time_machine.Coordinates, settings: object
+    local: LocalHandler, frozen_clock: time_machine.Coordinates
 ) -> None:
     item = enqueue()
     # Worker w1 claims the item and dies before recording anything.
