@@ -258,6 +258,10 @@ TASKS = {
 PARTNERDESK_PLUGINS = env_list("PARTNERDESK_PLUGINS")
 # How long a worker owns an outbox item it is delivering, and the scheduler lease.
 PARTNERDESK_OUTBOX_LEASE_SECONDS = int(os.environ.get("PARTNERDESK_OUTBOX_LEASE_SECONDS", "120"))
+# A worker silent this long is taken for dead and its running tasks are run again.
+PARTNERDESK_WORKER_TIMEOUT_SECONDS = int(
+    os.environ.get("PARTNERDESK_WORKER_TIMEOUT_SECONDS", "120")
+)
 PARTNERDESK_SCHEDULER_LEASE_SECONDS = int(
     os.environ.get("PARTNERDESK_SCHEDULER_LEASE_SECONDS", "15")
 )

@@ -149,3 +149,14 @@ class PeriodicJobState(models.Model):
     next_run_at = models.DateTimeField()
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
     last_enqueued_by = models.CharField(max_length=64, blank=True)
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker's sign of life; the scheduler's leader requeues tasks of workers gone silent."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["last_seen_at"], name="heartbeat_last_seen")]

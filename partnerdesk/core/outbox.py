@@ -91,6 +91,14 @@ def _claim(worker_id: str) -> OutboxItem | None:
     kinds = list(HANDLERS)
     if not kinds:
         return None
+    # A plain read first: an idle worker must not take SQLite's write lock on every poll.
+    now = clock.now()
+    if not OutboxItem.objects.filter(
+        Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        | Q(status=OutboxStatus.DELIVERING, lease_expires_at__lt=now),
+        kind__in=kinds,
+    ).exists():
+        return None
     while True:
         with transaction.atomic():
             # The clock is read inside the transaction: on SQLite, BEGIN IMMEDIATE may have

@@ -17,9 +17,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from . import clock
-from .models import PeriodicJobState, SchedulerLease
+from .models import PeriodicJobState, SchedulerLease, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,18 @@ def lease_ttl() -> timedelta:
 
 
 def acquire_leadership(worker_id: str) -> bool:
-    """Take or renew the lease; True if this worker leads until the lease expires."""
+    """Take or renew the lease; True if this worker leads until the lease expires.
+
+    A plain read decides first, so followers and a leader with time left write nothing (on
+    SQLite every write takes the database's one write lock).
+    """
+    now = clock.now()
+    lease = SchedulerLease.objects.filter(name=LEASE_NAME).first()
+    if lease is not None and lease.expires_at is not None:
+        if lease.holder == worker_id and lease.expires_at - now > lease_ttl() / 2:
+            return True
+        if lease.holder not in ("", worker_id) and lease.expires_at > now:
+            return False
     with transaction.atomic():
         # Read the clock once the transaction has begun: on SQLite, BEGIN IMMEDIATE may have
         # waited for another writer, and a lease must not start in the past.
@@ -99,7 +112,11 @@ def enqueue_due_jobs(worker_id: str) -> list[str]:
     and stays due; it does not stop the other jobs or the worker.
     """
     enqueued = []
+    now = clock.now()
+    next_runs = dict(PeriodicJobState.objects.values_list("name", "next_run_at"))
     for job in jobs():
+        if job.name in next_runs and next_runs[job.name] > now:
+            continue  # not due: decided by the read above, without a write transaction
         try:
             if _enqueue_if_due(job, worker_id):
                 enqueued.append(job.name)
@@ -130,10 +147,62 @@ def _enqueue_if_due(job: PeriodicJob, worker_id: str) -> bool:
         return bool(won)
 
 
+HEARTBEAT_EVERY = timedelta(seconds=10)
+
+
+def heartbeat_timeout() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "PARTNERDESK_WORKER_TIMEOUT_SECONDS", 120)))
+
+
+def beat(worker_id: str, *, started_at: datetime) -> None:
+    """Record that this worker is alive."""
+    now = clock.now()
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(last_seen_at=now)
+    if not updated:
+        WorkerHeartbeat.objects.bulk_create(
+            [WorkerHeartbeat(worker_id=worker_id, started_at=started_at, last_seen_at=now)],
+            ignore_conflicts=True,
+        )
+
+
+def forget_worker(worker_id: str) -> None:
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def requeue_abandoned_tasks() -> int:
+    """Put back tasks whose worker fell silent mid-run (killed, machine lost).
+
+    Tasks are safe to run twice by design, so a task that may have half-run is run again
+    rather than left RUNNING forever.
+    """
+    silent_since = clock.now() - heartbeat_timeout()
+    alive = set(
+        WorkerHeartbeat.objects.filter(last_seen_at__gte=silent_since).values_list(
+            "worker_id", flat=True
+        )
+    )
+    abandoned = [
+        task.pk
+        for task in DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=silent_since
+        ).only("pk", "worker_ids")
+        if not task.worker_ids or task.worker_ids[-1] not in alive
+    ]
+    if not abandoned:
+        return 0
+    requeued = DBTaskResult.objects.filter(
+        pk__in=abandoned, status=TaskResultStatus.RUNNING
+    ).update(status=TaskResultStatus.READY, started_at=None)
+    WorkerHeartbeat.objects.filter(last_seen_at__lt=silent_since - timedelta(days=1)).delete()
+    logger.warning("scheduler requeued %s task(s) of silent workers", requeued)
+    return requeued
+
+
 def tick(worker_id: str) -> list[str]:
-    """One scheduler step: lead if possible, then enqueue due jobs."""
+    """One scheduler step: lead if possible, then requeue abandoned tasks and enqueue due jobs."""
     if not acquire_leadership(worker_id):
         return []
+    requeue_abandoned_tasks()
     names = enqueue_due_jobs(worker_id)
     if names:
         logger.info("scheduler %s enqueued %s", worker_id, ", ".join(names))

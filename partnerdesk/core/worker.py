@@ -10,18 +10,19 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable
 from types import FrameType
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.db.utils import OperationalError
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from . import outbox, scheduler
+from . import clock, outbox, scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class Worker:
         self.schedule = schedule
         self.running = True
         self._last_tick = 0.0
+        self.started_at = clock.now()
+        self._stopped = threading.Event()
         self._tasks = TaskRunner(
             queue_names=["*"],
             interval=interval,
@@ -65,6 +68,8 @@ class Worker:
     def run_one_task(self) -> bool:
         """Claim and run one ready task; False when none was ready."""
         ready = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+        if not ready.exists():  # a plain read: idle workers take no write lock
+            return False
         try:
             with exclusive_transaction(ready.db):
                 result = ready.get_locked()
@@ -78,6 +83,18 @@ class Worker:
             return False
         self._tasks.run_task(result)
         return True
+
+    def _heartbeat(self) -> None:
+        """Beat on a thread of its own, so a long task or delivery does not look like death."""
+        try:
+            while not self._stopped.wait(timeout=scheduler.HEARTBEAT_EVERY.total_seconds()):
+                self._part("heartbeat", self._beat_once)
+        finally:
+            connection.close()
+
+    def _beat_once(self) -> bool:
+        scheduler.beat(self.worker_id, started_at=self.started_at)
+        return False
 
     def _part(self, name: str, work: Callable[[], bool]) -> bool:
         """Run one part of a step; its failure is reported and does not starve the others."""
@@ -107,6 +124,9 @@ class Worker:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         logger.info("worker %s started", self.worker_id)
+        self._part("heartbeat", self._beat_once)
+        beating = threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True)
+        beating.start()
         try:
             while self.running:
                 try:
@@ -117,6 +137,12 @@ class Worker:
                 if not busy and self.running:
                     time.sleep(self.interval)
         finally:
+            self._stopped.set()
+            beating.join(timeout=5)
+            try:
+                scheduler.forget_worker(self.worker_id)
+            except Exception:
+                logger.exception("worker %s: could not sign off", self.worker_id)
             if self.schedule:
                 try:
                     scheduler.release_leadership(self.worker_id)
