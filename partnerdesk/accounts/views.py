@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -21,8 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError
-from partnerdesk.core.http import client_address
-from partnerdesk.core.problems import error_page
+from partnerdesk.core.http import allow, client_address
 
 from . import access, actions, mfa, throttle
 from .actors import SESSION_MEMBERSHIP_KEY, mfa_required
@@ -38,31 +34,6 @@ from .forms import (
 from .models import User
 
 NEXT_KEY = "partnerdesk_next"
-
-View = Callable[..., HttpResponse]
-
-
-def allow(*methods: str) -> Callable[[View], View]:
-    """Like require_http_methods, but a wrong method gets a readable page, not an empty 405."""
-    allowed = {m.upper() for m in methods} | ({"HEAD"} if "GET" in methods else set())
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method not in allowed:
-                response = error_page(
-                    request,
-                    status=405,
-                    code="method_not_allowed",
-                    message=_("This address is not meant to be opened like this."),
-                )
-                response["Allow"] = ", ".join(sorted(allowed))
-                return response
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _signed_in_actor(request: HttpRequest) -> Actor | HttpResponse:

@@ -71,6 +71,7 @@ TITLES = {
     401: _("Authentication required"),
     403: _("Forbidden"),
     404: _("Not found"),
+    405: _("Method not allowed"),
     409: _("Conflict"),
     413: _("Too large"),
     422: _("Invalid request"),

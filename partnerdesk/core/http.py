@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from .problems import error_page
 
 
 def client_address(request: HttpRequest) -> str:
@@ -19,3 +26,29 @@ def client_address(request: HttpRequest) -> str:
         if hops:
             return hops[-1][:60]
     return str(request.META.get("REMOTE_ADDR", ""))[:60]
+
+
+View = Callable[..., HttpResponse]
+
+
+def allow(*methods: str) -> Callable[[View], View]:
+    """Like require_http_methods, but a wrong method gets a readable page, not an empty 405."""
+    allowed = {m.upper() for m in methods} | ({"HEAD"} if "GET" in methods else set())
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = error_page(
+                    request,
+                    status=405,
+                    code="method_not_allowed",
+                    message=_("This address is not meant to be opened like this."),
+                )
+                response["Allow"] = ", ".join(sorted(allowed))
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -6,14 +6,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from partnerdesk.core.errors import not_found as not_found_error
+from partnerdesk.core.http import allow
 from partnerdesk.core.problems import error_page, is_api_request, problem_response
 from partnerdesk.partners.selectors import current_workspace
 
 
-@require_GET
+@allow("GET")
 def home(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.is_authenticated:
@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"workspace": current_workspace(actor)})
 
 
-@require_GET
+@allow("GET")
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: answers once the database answers."""
     with connection.cursor() as cursor:
