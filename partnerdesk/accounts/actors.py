@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 
 from partnerdesk.core.actor import Actor, ActorKind
@@ -13,6 +16,16 @@ from .models import Membership
 from .permissions import Role, is_staff_role, permissions_for
 
 SESSION_MEMBERSHIP_KEY = "partnerdesk_membership"
+
+
+def _contact_id(membership: Membership) -> uuid.UUID | None:
+    """The contact record of a customer person (loaded with the membership, no query)."""
+    if membership.customer_id is None:
+        return None
+    try:
+        return membership.contact.pk
+    except ObjectDoesNotExist:
+        return None
 
 
 def actor_for_membership(
@@ -38,6 +51,7 @@ def actor_for_membership(
         membership_id=membership.pk,
         role=membership.role,
         customer_id=membership.customer_id,
+        contact_id=_contact_id(membership),
         permissions=permissions_for(membership.role),
         limited_customer_ids=limited,
         token_id=token_id,  # type: ignore[arg-type]

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "partnerdesk.partners",
     "partnerdesk.customers",
     "partnerdesk.accounts",
+    "partnerdesk.catalog",
+    "partnerdesk.tickets",
     "partnerdesk.mail",
     "partnerdesk.web",
     "partnerdesk.demo",
@@ -231,6 +233,11 @@ WHITENOISE_USE_FINDERS = DEVELOPMENT
 if DEVELOPMENT:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing root
 MEDIA_ROOT = VAR_DIR / "media"
+# Attachments: refused above this size or outside the allow-list, with the reason.
+PARTNERDESK_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("PARTNERDESK_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- mail -------------------------------------------------------------------------------------
 

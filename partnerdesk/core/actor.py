@@ -32,6 +32,7 @@ class Actor:
     membership_id: uuid.UUID | None = None
     role: str | None = None
     customer_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
     permissions: frozenset[str] = frozenset()
     limited_customer_ids: frozenset[uuid.UUID] | None = None
     token_id: uuid.UUID | None = None

@@ -9,17 +9,21 @@ from partnerdesk.core.models import PartnerOwned
 
 
 class Customer(PartnerOwned):
-    """A customer organisation of a workspace (the desk core adds its details)."""
+    """A customer organisation of a workspace."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("company name"), max_length=200)
     tenant_id = models.UUIDField(_("tenant id"), null=True, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)  # ISO 3166-1 alpha-2
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     # The workspace's own organisation, so the partner can file tickets about itself.
     is_partner_own = models.BooleanField(_("partner's own tenant"), default=False)
     created_at = models.DateTimeField(_("created"))
 
     class Meta:
-        indexes = [models.Index(fields=["partner", "name"], name="customer_by_name")]
+        indexes = [models.Index(fields=["partner", "name", "id"], name="customer_by_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["partner"],
@@ -30,3 +34,48 @@ class Customer(PartnerOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CustomerDomain(PartnerOwned):
+    """A mail domain of a customer: mail from it belongs to that customer (one per workspace)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(_("mail domain"), max_length=253)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "domain"], name="domain_once_per_workspace"),
+        ]
+
+
+class Contact(PartnerOwned):
+    """A person at a customer: requester of tickets, with or without a portal login."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # May ask for admin changes on the organisation's behalf: password or MFA resets,
+    # licences, approving admin relationships.
+    may_request_admin_changes = models.BooleanField(_("may request admin changes"), default=False)
+    membership = models.OneToOneField(
+        "accounts.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "email"], name="contact_email_per_workspace"
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "name", "id"], name="contact_by_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

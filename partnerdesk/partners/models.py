@@ -39,6 +39,7 @@ class Partner(models.Model):
     )
     provider_name = models.CharField(_("provider name"), max_length=200, blank=True)
     provider_mpn_id = models.CharField(_("provider partner id"), max_length=20, blank=True)
+    ticket_prefix = models.CharField(_("ticket prefix"), max_length=8, default="PD")
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     default_language = models.CharField(_("default language"), max_length=10, default="en")
     support_email = models.EmailField(_("support e-mail"), blank=True)

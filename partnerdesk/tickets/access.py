@@ -1,0 +1,49 @@
+"""Fetching one ticket, message or attachment by id within the actor's visibility (else 404)."""
+
+from __future__ import annotations
+
+import uuid
+
+from partnerdesk.core.actor import Actor
+from partnerdesk.core.errors import not_found
+
+from .models import Attachment, Ticket
+from .selectors import sees_internal, visible_tickets
+
+
+def _uuid(value: str | uuid.UUID) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise not_found() from None
+
+
+def get_ticket_for(actor: Actor, ticket_id: str | uuid.UUID) -> Ticket:
+    ticket = (
+        visible_tickets(actor)
+        .select_related("customer", "requester", "assignee__user", "service", "merged_into")
+        .filter(pk=_uuid(ticket_id))
+        .first()
+    )
+    if ticket is None:
+        raise not_found()
+    return ticket
+
+
+def get_ticket_for_update(actor: Actor, ticket_id: str | uuid.UUID) -> Ticket:
+    """The ticket, locked for the rest of the caller's transaction."""
+    ticket = visible_tickets(actor).select_for_update().filter(pk=_uuid(ticket_id)).first()
+    if ticket is None:
+        raise not_found()
+    return ticket
+
+
+def get_attachment_for(actor: Actor, attachment_id: str | uuid.UUID) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(pk=_uuid(attachment_id), partner_id=actor.workspace_id)
+        .filter(ticket__in=visible_tickets(actor))
+        .first()
+    )
+    if attachment is None or (attachment.internal and not sees_internal(actor)):
+        raise not_found()
+    return attachment

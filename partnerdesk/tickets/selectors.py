@@ -1,0 +1,182 @@
+"""Reads of tickets, scoped to the actor: the one visibility rule for lists, search and detail."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from partnerdesk.core.actor import Actor
+from partnerdesk.core.pagination import Page, paginate
+
+from .enums import Status
+from .models import Attachment, Message, Tag, Ticket, TicketEvent
+
+QUEUE_ORDER = ["-last_activity_at", "-id"]
+COUNT_CAP = 99
+
+
+def visible_tickets(actor: Actor) -> QuerySet[Ticket]:
+    """Tickets the actor may see: staff their workspace's (or their customers'), a manager the
+    organisation's, a contact the ones they requested."""
+    if not actor.is_authenticated or actor.partner_id is None or not actor.has("tickets.view"):
+        return Ticket.objects.none()
+    tickets = Ticket.objects.filter(partner_id=actor.partner_id)
+    if actor.is_system:
+        return tickets
+    if actor.is_staff:
+        if actor.limited_customer_ids is not None:
+            tickets = tickets.filter(customer_id__in=actor.limited_customer_ids)
+        return tickets
+    if actor.customer_id is None:
+        return Ticket.objects.none()
+    if actor.has("tickets.view_organisation"):
+        return tickets.filter(customer_id=actor.customer_id)
+    if actor.contact_id is None:
+        return Ticket.objects.none()
+    return tickets.filter(customer_id=actor.customer_id, requester_id=actor.contact_id)
+
+
+def sees_internal(actor: Actor) -> bool:
+    return actor.is_system or (actor.is_staff and actor.has("tickets.view_internal"))
+
+
+def ticket_list(actor: Actor) -> QuerySet[Ticket]:
+    """Visible tickets with what a list row shows, in two queries however long the page."""
+    return (
+        visible_tickets(actor)
+        .select_related("customer", "requester", "assignee__user", "service")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
+    )
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    status: str | None = None
+    customer_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
+    unassigned: bool = False
+    is_open: bool | None = None
+    tag: str | None = None
+
+
+def filtered_tickets(actor: Actor, *, where: TicketFilter) -> QuerySet[Ticket]:
+    tickets = ticket_list(actor)
+    if where.status:
+        tickets = tickets.filter(status=where.status)
+    if where.is_open is not None:
+        tickets = tickets.filter(is_open=where.is_open)
+    if where.customer_id:
+        tickets = tickets.filter(customer_id=where.customer_id)
+    if where.unassigned:
+        tickets = tickets.filter(assignee__isnull=True)
+    elif where.assignee_id:
+        tickets = tickets.filter(assignee_id=where.assignee_id)
+    if where.tag:
+        tickets = tickets.filter(tags__name=where.tag)
+    return tickets
+
+
+def ticket_page(
+    actor: Actor, *, where: TicketFilter, cursor: str | None, limit: int | None
+) -> Page[Ticket]:
+    return paginate(
+        filtered_tickets(actor, where=where), order=QUEUE_ORDER, cursor=cursor, limit=limit
+    )
+
+
+# --- queues -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    label: str
+    where: TicketFilter
+
+
+def queues_for(actor: Actor) -> list[Queue]:
+    """The named queues an actor works from; each maps to one index (see Ticket.Meta)."""
+    from django.utils.translation import gettext as _
+
+    if not actor.is_staff:
+        return [Queue("open", _("Open tickets"), TicketFilter(is_open=True))]
+    return [
+        Queue("unassigned", _("Unassigned"), TicketFilter(is_open=True, unassigned=True)),
+        Queue("mine", _("Mine"), TicketFilter(is_open=True, assignee_id=actor.membership_id)),
+        Queue("open", _("All open"), TicketFilter(is_open=True)),
+        Queue("pending_vendor", _("Pending vendor"), TicketFilter(status=Status.PENDING_VENDOR)),
+    ]
+
+
+def queue_named(actor: Actor, name: str, *, customer_id: uuid.UUID | None = None) -> Queue | None:
+    if name == "customer" and customer_id is not None:
+        return Queue("customer", "", TicketFilter(customer_id=customer_id))
+    return next((q for q in queues_for(actor) if q.name == name), None)
+
+
+def capped_count(tickets: QuerySet[Ticket], cap: int = COUNT_CAP) -> str:
+    """How many, up to `cap`; more shows as "99+" (never a COUNT over the whole table)."""
+    found = tickets.order_by()[: cap + 1].count()
+    return f"{cap}+" if found > cap else str(found)
+
+
+def queue_counts(actor: Actor) -> list[tuple[Queue, str]]:
+    return [
+        (queue, capped_count(filtered_tickets(actor, where=queue.where)))
+        for queue in queues_for(actor)
+    ]
+
+
+# --- one ticket's contents -------------------------------------------------------------------
+
+
+def messages_of(actor: Actor, ticket: Ticket) -> QuerySet[Message]:
+    """The thread as the actor may see it: customer people never get internal notes."""
+    messages = Message.objects.filter(ticket=ticket, partner_id=ticket.partner_id)
+    if not sees_internal(actor):
+        messages = messages.filter(internal=False)
+    return messages.select_related("author__user", "author_contact").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("created_at"))
+    )
+
+
+def message_page(
+    actor: Actor, ticket: Ticket, *, cursor: str | None, limit: int | None
+) -> Page[Message]:
+    return paginate(
+        messages_of(actor, ticket), order=["created_at", "id"], cursor=cursor, limit=limit
+    )
+
+
+def attachments_of(actor: Actor, ticket: Ticket) -> QuerySet[Attachment]:
+    attachments = Attachment.objects.filter(ticket=ticket, partner_id=ticket.partner_id)
+    if not sees_internal(actor):
+        attachments = attachments.filter(internal=False)
+    return attachments.order_by("created_at", "id")
+
+
+def history_of(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
+    events = TicketEvent.objects.filter(ticket=ticket, partner_id=ticket.partner_id)
+    if not sees_internal(actor):
+        events = events.filter(internal=False)
+    return events.select_related("actor__user").order_by("at", "id")
+
+
+def history_page(
+    actor: Actor, ticket: Ticket, *, cursor: str | None, limit: int | None
+) -> Page[TicketEvent]:
+    return paginate(history_of(actor, ticket), order=["at", "id"], cursor=cursor, limit=limit)
+
+
+def tag_names(ticket: Ticket) -> list[str]:
+    return sorted(ticket.tags.values_list("name", flat=True))
+
+
+def watcher_ids(ticket: Ticket) -> list[uuid.UUID]:
+    return list(ticket.watchers.values_list("id", flat=True))
+
+
+def open_duplicates_exist(ticket: Ticket) -> bool:
+    return Ticket.objects.filter(merged_into=ticket).filter(~Q(status=Status.CLOSED)).exists()
