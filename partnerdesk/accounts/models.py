@@ -71,11 +71,11 @@ class Membership(PartnerOwned):
             models.CheckConstraint(
                 condition=(
                     models.Q(
-                        role__in=[str(r) for r in CUSTOMER_ROLES],
+                        role__in=sorted(str(r) for r in CUSTOMER_ROLES),
                         customer__isnull=False,
                         is_customer_limited=False,
                     )
-                    | models.Q(role__in=[str(r) for r in STAFF_ROLES], customer__isnull=True)
+                    | models.Q(role__in=sorted(str(r) for r in STAFF_ROLES), customer__isnull=True)
                 ),
                 name="membership_customer_matches_role",
             ),
