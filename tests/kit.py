@@ -147,3 +147,24 @@ def problem(response: Any) -> dict[str, Any]:
     """The problem+json body of an error response (asserting it is one)."""
     assert response["Content-Type"] == "application/problem+json", response.content
     return response.json()  # type: ignore[no-any-return]
+
+
+def contacts_for(ws: Workspace) -> dict[str, Any]:
+    """Contact rows for the kit's customer people, linked to their logins (made once)."""
+    from partnerdesk.customers.models import Contact
+
+    found = {}
+    for person in CUSTOMER_PEOPLE:
+        member = ws.member(person)
+        contact, _created = Contact.objects.get_or_create(
+            partner=ws.partner,
+            email=member.user.email,
+            defaults={
+                "customer": member.customer,
+                "name": member.user.full_name,
+                "membership": member,
+                "created_at": member.created_at,
+            },
+        )
+        found[person] = contact
+    return found

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from partnerdesk.accounts.api import router as accounts_router
 from partnerdesk.core.api import ActorAuth, install_error_handlers
 from partnerdesk.partners.api import router as partners_router
+from partnerdesk.tickets.api import router as tickets_router
 
 api = NinjaAPI(
     title="Partnerdesk API",
@@ -24,3 +25,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", partners_router)
 api.add_router("/", accounts_router)
+api.add_router("/", tickets_router)

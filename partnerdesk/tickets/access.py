@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from partnerdesk.accounts.models import Membership
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import not_found
+from partnerdesk.customers.models import Contact
 
 from .models import Attachment, Ticket
 from .selectors import sees_internal, visible_tickets
@@ -21,7 +23,9 @@ def _uuid(value: str | uuid.UUID) -> uuid.UUID:
 def get_ticket_for(actor: Actor, ticket_id: str | uuid.UUID) -> Ticket:
     ticket = (
         visible_tickets(actor)
-        .select_related("customer", "requester", "assignee__user", "service", "merged_into")
+        .select_related(
+            "partner", "customer", "requester", "assignee__user", "service", "merged_into"
+        )
         .filter(pk=_uuid(ticket_id))
         .first()
     )
@@ -47,3 +51,29 @@ def get_attachment_for(actor: Actor, attachment_id: str | uuid.UUID) -> Attachme
     if attachment is None or (attachment.internal and not sees_internal(actor)):
         raise not_found()
     return attachment
+
+
+def get_requester_for(
+    actor: Actor, contact_id: str | uuid.UUID, *, customer_id: uuid.UUID
+) -> Contact:
+    """A contact of the given customer, as the requester of a ticket (404 otherwise)."""
+    contact = (
+        Contact.objects.filter(pk=_uuid(contact_id), partner_id=actor.workspace_id)
+        .filter(customer_id=customer_id, is_active=True)
+        .first()
+    )
+    if contact is None or not actor.sees_customer(contact.customer_id):
+        raise not_found()
+    return contact
+
+
+def get_assignable_staff_for(actor: Actor, membership_id: str | uuid.UUID) -> Membership:
+    """A staff member of the actor's workspace (404 otherwise); staff only."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(pk=_uuid(membership_id), partner_id=actor.workspace_id, customer__isnull=True)
+        .first()
+    )
+    if membership is None or not actor.is_staff:
+        raise not_found()
+    return membership

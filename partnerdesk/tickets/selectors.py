@@ -46,7 +46,7 @@ def ticket_list(actor: Actor) -> QuerySet[Ticket]:
     """Visible tickets with what a list row shows, in two queries however long the page."""
     return (
         visible_tickets(actor)
-        .select_related("customer", "requester", "assignee__user", "service")
+        .select_related("partner", "customer", "requester", "assignee__user", "service")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
     )
 
