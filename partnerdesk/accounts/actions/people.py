@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.core import audit, clock, policies
 from partnerdesk.core.actor import Actor
-from partnerdesk.core.errors import DomainError, invalid
+from partnerdesk.core.errors import DomainError, invalid, not_found
 from partnerdesk.customers.models import Customer
 from partnerdesk.customers.selectors import customers_by_ids
 
@@ -82,7 +82,7 @@ def change_staff_access(
     if limited_customer_ids is not None:
         customers = customers_by_ids(actor, ids=list(limited_customer_ids))
         if len(customers) != len(set(limited_customer_ids)):
-            raise invalid("limited_customer_ids", _("Unknown customer."))
+            raise not_found(_("Unknown customer."))  # a foreign id is as good as none
     with transaction.atomic(durable=True):
         changes: dict[str, object] = {}
         if role is not None:
