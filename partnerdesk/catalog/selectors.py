@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from partnerdesk.core.pagination import Page, paginate
+
 from .models import Service
 
 
@@ -13,3 +15,8 @@ def all_services() -> QuerySet[Service]:
 
 def service_by_code(code: str) -> Service | None:
     return Service.objects.filter(code=code).first()
+
+
+def service_page(*, cursor: str | None, limit: int | None) -> Page[Service]:
+    """The catalog in its display order; every signed-in person may read it."""
+    return paginate(Service.objects.all(), order=["position", "code"], cursor=cursor, limit=limit)

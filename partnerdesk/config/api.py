@@ -5,7 +5,9 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from partnerdesk.accounts.api import router as accounts_router
+from partnerdesk.catalog.api import router as catalog_router
 from partnerdesk.core.api import ActorAuth, install_error_handlers
+from partnerdesk.customers.api import router as customers_router
 from partnerdesk.partners.api import router as partners_router
 from partnerdesk.tickets.api import router as tickets_router
 
@@ -26,3 +28,5 @@ install_error_handlers(api)
 api.add_router("/", partners_router)
 api.add_router("/", accounts_router)
 api.add_router("/", tickets_router)
+api.add_router("/", customers_router)
+api.add_router("/", catalog_router)

@@ -30,6 +30,12 @@ class Customer(PartnerOwned):
                 condition=models.Q(is_partner_own=True),
                 name="customer_one_own_tenant",
             ),
+            # A Microsoft tenant is one customer; two rows for it would split its history.
+            models.UniqueConstraint(
+                fields=["partner", "tenant_id"],
+                condition=models.Q(tenant_id__isnull=False),
+                name="customer_tenant_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerdesk.core import audit, clock, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import invalid
+from partnerdesk.customers import actions as customers
 
 from .enums import CLOSED_INSTANCES, Instance, PartnerType
 from .models import Partner
@@ -108,7 +109,8 @@ def create_workspace(
     default_language: str = "en",
     **details: Any,
 ) -> Partner:
-    """Create a workspace (server set-up: the CLI and demo data; no actor exists yet)."""
+    """Create a workspace (server set-up: the CLI and demo data; no actor exists yet), with
+    its own organisation as a customer marked as the partner's own tenant."""
     workspace = Partner(
         name=name.strip(),
         slug=slug or slugify(name)[:60],
@@ -124,11 +126,19 @@ def create_workspace(
         if Partner.objects.filter(slug=workspace.slug).exists():
             raise invalid("slug", _("A workspace with this short name exists."), "taken")
         workspace.save()
+        system = Actor.system(partner_id=workspace.pk, reason="set-up")
         audit.record(
-            Actor.system(partner_id=workspace.pk, reason="set-up"),
+            system,
             "workspace.created",
             workspace,
             data={"instance": instance, "partner_type": partner_type},
+        )
+        customers.create_own_tenant(
+            system,
+            name=workspace.name,
+            tenant_id=workspace.tenant_id,
+            language=workspace.default_language,
+            time_zone=workspace.time_zone,
         )
     return workspace
 
