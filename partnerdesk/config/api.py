@@ -10,6 +10,7 @@ from partnerdesk.core.api import ActorAuth, install_error_handlers
 from partnerdesk.customers.api import router as customers_router
 from partnerdesk.partners.api import router as partners_router
 from partnerdesk.tickets.api import router as tickets_router
+from partnerdesk.tickets.search_api import router as search_router
 
 api = NinjaAPI(
     title="Partnerdesk API",
@@ -30,3 +31,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", tickets_router)
 api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
+api.add_router("/", search_router)

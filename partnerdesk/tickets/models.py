@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from partnerdesk.accounts.models import Membership
 
 from .enums import Category, Channel, EventKind, Severity, Status
+from .search_models import TicketSearchDocument as TicketSearchDocument
 
 
 class TicketCounter(models.Model):
