@@ -64,7 +64,9 @@ def get_invitation_for(actor: Actor, invitation_id: str | uuid.UUID) -> Invitati
 def find_token_by_secret(secret: str) -> ApiToken | None:
     """The live token whose digest matches, with its membership and user."""
     return (
-        ApiToken.objects.select_related("membership__user", "membership__contact")
+        ApiToken.objects.select_related(
+            "membership__user", "membership__contact", "membership__partner"
+        )
         .filter(digest=digest(secret), revoked_at__isnull=True)
         .first()
     )
@@ -76,7 +78,7 @@ def find_invitation_by_secret(secret: str) -> Invitation | None:
 
 def find_session_membership(user_id: uuid.UUID, membership_id: str | None) -> Membership | None:
     """The membership a signed-in user acts through: the one chosen, or the only one."""
-    memberships = Membership.objects.select_related("user", "contact").filter(
+    memberships = Membership.objects.select_related("user", "contact", "partner").filter(
         user_id=user_id, is_active=True
     )
     if membership_id:

@@ -60,6 +60,8 @@ def actor_for_membership(
         email=user.email,
         language=user.language or "",
         time_zone=user.time_zone or "",
+        workspace_language=membership.partner.default_language or "",
+        workspace_time_zone=membership.partner.time_zone or "",
         user=user,
     )
 

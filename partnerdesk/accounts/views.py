@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -184,6 +186,34 @@ def security(request: HttpRequest) -> HttpResponse:
             "remaining_codes": mfa.remaining_recovery_codes(actor.user),
         },
     )
+
+
+@allow("POST")
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: stored on the person when signed in, else only in a cookie."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    if not actor.is_authenticated:
+        return set_language(request)
+    language = request.POST.get("language", "")
+    try:
+        actions.set_own_language(actor, language=language)
+    except DomainError as error:
+        messages.error(request, error.errors[0].message if error.errors else error.message)
+        return redirect(_safe_next(request, request.POST.get("next")))
+    response = redirect(_safe_next(request, request.POST.get("next")))
+    if language:
+        # Keeps the choice on this browser after signing out.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @never_cache

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "partnerdesk.accounts.middleware.ActorMiddleware",
+    "partnerdesk.web.middleware.UserLocaleMiddleware",
     "partnerdesk.accounts.middleware.StaffMfaRequiredMiddleware",
     "partnerdesk.core.middleware.IdempotencyMiddleware",
     "partnerdesk.core.middleware.DomainErrorMiddleware",

@@ -41,6 +41,9 @@ class Actor:
     email: str = ""
     language: str = "en"
     time_zone: str = "UTC"
+    # The workspace's defaults, loaded with the membership (no extra query).
+    workspace_language: str = ""
+    workspace_time_zone: str = ""
     user: Any = field(default=None, compare=False, repr=False)
 
     # --- kinds -----------------------------------------------------------------------------

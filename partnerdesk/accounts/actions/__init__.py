@@ -4,6 +4,7 @@ from ._checks import too_many_sign_in_failures
 from .invitations import INVITATION_LIFETIME, accept_invitation, check_invitation, invite_person
 from .passwords import request_password_reset, reset_link_invalid, reset_password
 from .people import change_staff_access, create_member
+from .preferences import set_own_language
 from .second_factor import (
     confirm_totp_enrolment,
     disable_own_mfa,
@@ -31,6 +32,7 @@ __all__ = [
     "reset_member_mfa",
     "reset_password",
     "revoke_api_token",
+    "set_own_language",
     "start_totp_enrolment",
     "too_many_sign_in_failures",
     "verify_second_factor",
