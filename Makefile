@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEV    := PARTNERDESK_ENV=development
 TEST   := PARTNERDESK_ENV=test
+CHROMIUM := /usr/bin/chromium
+# Playwright drives Debian's Chromium; it never downloads a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install run test lint typecheck pytest bench clean messages
+.PHONY: install run test lint typecheck pytest browser bench clean messages
 
 install: $(STAMP)
 
@@ -30,8 +33,22 @@ lint: install
 typecheck: install
 	$(TEST) $(BIN)/mypy partnerdesk
 
-pytest: install
+pytest: install browser
 	$(TEST) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/browser) need Debian's Chromium; install it when it is missing.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "== $(CHROMIUM) is missing: installing Debian's chromium for the browser tests"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y --no-install-recommends chromium; \
+	  else \
+	    echo "The browser tests need Debian's Chromium at $(CHROMIUM). As root, run:" >&2; \
+	    echo "  apt-get update && apt-get install -y --no-install-recommends chromium" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
 
 test: lint typecheck pytest
 
