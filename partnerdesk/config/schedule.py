@@ -19,6 +19,11 @@ JOBS: list[PeriodicJob] = [
         every=timedelta(hours=6),
     ),
     PeriodicJob(
+        name="core.optimize_database",
+        task="partnerdesk.core.tasks.optimize_database",
+        every=timedelta(hours=6),
+    ),
+    PeriodicJob(
         name="accounts.prune_login_failures",
         task="partnerdesk.accounts.tasks.prune_login_failures",
         every=timedelta(hours=1),

@@ -100,7 +100,10 @@ def paginate(
             for prefix in range(depth):
                 step &= Q(**{fields[prefix]: values[prefix]})
             after = step | after if after else step
-        queryset = queryset.filter(after)
+        # The same condition on the leading column alone, as a plain range: engines use it to
+        # seek into the index instead of walking it from the start on deep pages.
+        lead_op = "lte" if order[0].startswith("-") else "gte"
+        queryset = queryset.filter(Q(**{f"{fields[0]}__{lead_op}": values[0]}), after)
     rows = list(queryset[: size + 1])
     next_cursor = None
     if len(rows) > size:

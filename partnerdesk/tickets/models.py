@@ -40,6 +40,11 @@ class Ticket(PartnerOwned):
     """A customer's request. `is_open` and `last_activity_at` exist for the queue indexes."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Every queue index starts with the workspace; a partner-only index would only tempt a
+    # planner without statistics into reading a whole workspace and sorting it.
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     number = models.PositiveBigIntegerField(_("number"))
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="tickets"

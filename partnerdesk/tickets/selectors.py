@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.pagination import Page, paginate
+from partnerdesk.partners.selectors import current_workspace
 
 from .enums import Status
 from .models import Attachment, Message, Tag, Ticket, TicketEvent
@@ -46,7 +47,7 @@ def ticket_list(actor: Actor) -> QuerySet[Ticket]:
     """Visible tickets with what a list row shows, in two queries however long the page."""
     return (
         visible_tickets(actor)
-        .select_related("partner", "customer", "requester", "assignee__user", "service")
+        .select_related("customer", "requester", "assignee__user", "service")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
     )
 
@@ -81,9 +82,16 @@ def filtered_tickets(actor: Actor, *, where: TicketFilter) -> QuerySet[Ticket]:
 def ticket_page(
     actor: Actor, *, where: TicketFilter, cursor: str | None, limit: int | None
 ) -> Page[Ticket]:
-    return paginate(
+    page = paginate(
         filtered_tickets(actor, where=where), order=QUEUE_ORDER, cursor=cursor, limit=limit
     )
+    if page.items:
+        # One read for the ticket prefix, not a join: joining the workspace row keeps SQLite
+        # from reading the page in index order.
+        workspace = current_workspace(actor)
+        for ticket in page.items:
+            ticket.partner = workspace
+    return page
 
 
 # --- queues -----------------------------------------------------------------------------------

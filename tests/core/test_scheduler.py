@@ -77,3 +77,12 @@ def test_a_clean_shutdown_signs_off() -> None:
     scheduler.beat("w", started_at=clock.now())
     scheduler.forget_worker("w")
     assert not WorkerHeartbeat.objects.filter(worker_id="w").exists()
+
+
+def test_the_database_optimize_job_runs_on_either_engine() -> None:
+    from django.db import connection
+
+    from partnerdesk.core.tasks import optimize_database
+
+    result = optimize_database.call()
+    assert result == ("optimized" if connection.vendor == "sqlite" else "not needed")
