@@ -5,6 +5,7 @@ from partnerdesk.config.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("partnerdesk.accounts.urls")),
+    path("desk/", include("partnerdesk.tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partnerdesk.web.urls")),
 ]

@@ -1,0 +1,161 @@
+"""The agent console: queues and the ticket page (thin: selectors in, actions out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from itertools import chain
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from partnerdesk.core.actor import Actor
+from partnerdesk.core.errors import DomainError, not_found
+from partnerdesk.core.http import allow
+
+from . import access, actions, selectors
+from .enums import SEVERITY_IMPACT, EventKind
+from .forms import ReplyForm, SeverityForm, StatusForm
+from .models import Ticket
+
+
+class SignInFirst(Exception):
+    """Raised for anonymous visitors; the console sends them to the sign-in page."""
+
+
+def _staff(request: HttpRequest) -> Actor:
+    """The console is for partner staff; to anyone else it does not exist."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    if not actor.is_authenticated:
+        raise SignInFirst
+    if not actor.is_staff:
+        raise not_found()
+    return actor
+
+
+def console_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous visitors go to sign in and come back; everything else is the view's."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except SignInFirst:
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
+
+    return wrapper
+
+
+@console_page
+@allow("GET")
+def queue(request: HttpRequest, name: str = "open") -> HttpResponse:
+    actor = _staff(request)
+    found = selectors.queue_named(actor, name)
+    if found is None:
+        raise not_found()
+    page = selectors.ticket_page(
+        actor, where=found.where, cursor=request.GET.get("cursor"), limit=50
+    )
+    return render(
+        request,
+        "tickets/queue.html",
+        {"queue": found, "queues": selectors.queue_counts(actor), "page": page},
+    )
+
+
+def _timeline(actor: Actor, ticket: Ticket) -> list[dict[str, Any]]:
+    """Messages and changes in one stream, oldest first (replies are shown once, as messages)."""
+    messages = [
+        {"kind": "message", "at": m.created_at, "message": m}
+        for m in selectors.messages_of(actor, ticket).order_by("created_at", "id")[:500]
+    ]
+    events = [
+        {"kind": "event", "at": e.at, "event": e}
+        for e in selectors.history_of(actor, ticket)[:500]
+        if e.kind not in (EventKind.REPLIED, EventKind.NOTED)
+    ]
+    return sorted(chain(messages, events), key=lambda item: item["at"])
+
+
+@console_page
+@allow("GET")
+def ticket_page(request: HttpRequest, ticket_id: str) -> HttpResponse:
+    actor = _staff(request)
+    ticket = access.get_ticket_for(actor, ticket_id)
+    return render(
+        request,
+        "tickets/ticket.html",
+        {
+            "ticket": ticket,
+            "reference": f"{ticket.partner.ticket_prefix}-{ticket.number}",
+            "timeline": _timeline(actor, ticket),
+            "tags": selectors.tag_names(ticket),
+            "can_reply": actor.has("tickets.reply"),
+            "can_manage": actor.has("tickets.manage"),
+            "reply_form": ReplyForm(),
+            "status_form": StatusForm(initial={"status": ticket.status}),
+            "severity_form": SeverityForm(initial={"severity": ticket.severity}),
+            "severity_impact": SEVERITY_IMPACT,
+        },
+    )
+
+
+def _back(ticket: Ticket) -> HttpResponse:
+    return redirect(reverse("tickets:ticket", args=[ticket.pk]))
+
+
+@console_page
+@allow("POST")
+def reply(request: HttpRequest, ticket_id: str) -> HttpResponse:
+    actor = _staff(request)
+    ticket = access.get_ticket_for(actor, ticket_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        raise DomainError("validation_failed", _("Write something first."), status=422)
+    actions.reply(
+        actor, ticket=ticket, body=form.cleaned_data["body"], internal=form.cleaned_data["internal"]
+    )
+    return _back(ticket)
+
+
+@console_page
+@allow("POST")
+def change_status(request: HttpRequest, ticket_id: str) -> HttpResponse:
+    actor = _staff(request)
+    ticket = access.get_ticket_for(actor, ticket_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        raise DomainError("validation_failed", _("Choose a status."), status=422)
+    actions.change_ticket(
+        actor, ticket=ticket, changes=actions.TicketChanges(status=form.cleaned_data["status"])
+    )
+    return _back(ticket)
+
+
+@console_page
+@allow("POST")
+def change_severity(request: HttpRequest, ticket_id: str) -> HttpResponse:
+    actor = _staff(request)
+    ticket = access.get_ticket_for(actor, ticket_id)
+    form = SeverityForm(request.POST)
+    if not form.is_valid():
+        raise DomainError("validation_failed", _("Choose a severity."), status=422)
+    actions.change_ticket(
+        actor, ticket=ticket, changes=actions.TicketChanges(severity=form.cleaned_data["severity"])
+    )
+    return _back(ticket)
+
+
+@console_page
+@allow("POST")
+def take(request: HttpRequest, ticket_id: str) -> HttpResponse:
+    """Assign the ticket to oneself."""
+    actor = _staff(request)
+    ticket = access.get_ticket_for(actor, ticket_id)
+    me = access.get_assignable_staff_for(actor, actor.own_membership_id)
+    actions.change_ticket(actor, ticket=ticket, changes=actions.TicketChanges(assignee=me))
+    return _back(ticket)
