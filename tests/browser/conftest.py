@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import pytest
 from playwright.sync_api import (
@@ -26,6 +26,8 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Playwright,
+    Response,
+    ViewportSize,
     sync_playwright,
 )
 
@@ -38,7 +40,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 # Playwright's sync API runs an event loop in the test's thread; Django's ORM refuses to run
@@ -74,7 +76,7 @@ def locale() -> str:
 @pytest.fixture
 def context(browser: Browser, locale: str) -> Iterator[BrowserContext]:
     """A fresh browser profile per test: no cookies, no storage from another test."""
-    fresh = browser.new_context(viewport=VIEWPORT, locale=locale)  # type: ignore[arg-type]
+    fresh = browser.new_context(viewport=VIEWPORT, locale=locale)
     fresh.set_default_timeout(10_000)
     yield fresh
     fresh.close()
@@ -120,7 +122,7 @@ def console(page: Page) -> Console:
             where = message.location.get("url", "")
             seen.errors.append(f"{message.text} ({where})")
 
-    def on_response(response: Any) -> None:
+    def on_response(response: Response) -> None:
         if response.status >= 400:
             seen.failed_responses.append(f"{response.status} {response.url}")
 
