@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "partnerdesk.accounts.middleware.ActorMiddleware",
     "partnerdesk.web.middleware.UserLocaleMiddleware",
     "partnerdesk.accounts.middleware.StaffMfaRequiredMiddleware",
+    "partnerdesk.core.middleware.RejectNulMiddleware",
     "partnerdesk.core.middleware.IdempotencyMiddleware",
     "partnerdesk.core.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

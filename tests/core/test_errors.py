@@ -92,3 +92,30 @@ def test_unknown_pages_are_a_readable_404() -> None:
     response = Client().get("/nothing/here")
     assert response.status_code == 404
     assert b"does not exist" in response.content
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"name": "Nord\\u0000wind"}', '{"support_phone": "1", "\\u0000": "x"}'],
+)
+def test_nul_characters_are_refused_with_a_reason(ws: Workspace, body: str) -> None:
+    response = api_client(ws.member("global_admin")).patch(
+        "/api/v1/workspace", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "NUL" in problem(response)["detail"]
+    ws.partner.refresh_from_db()
+    assert "\x00" not in ws.partner.name
+
+
+def test_the_text_backslash_u0000_is_fine(ws: Workspace) -> None:
+    response = api_client(ws.member("global_admin")).patch(
+        "/api/v1/workspace", '{"support_phone": "\\\\u0000"}', content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["support_profile"]["phone"] == "\\u0000"
+
+
+def test_nul_in_a_filter_is_refused(ws: Workspace) -> None:
+    response = api_client(ws.member("global_admin")).get("/api/v1/tickets?tag=a%00b")
+    assert response.status_code == 422
