@@ -43,19 +43,30 @@ CHROMIUM_ARGS = [
 VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
-# Playwright's sync API runs an event loop in the test's thread; Django's ORM refuses to run
-# where a loop is running unless told the test's own queries are safe (they are: one thread).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
+    """Playwright, for one module of browser tests at a time.
+
+    Its sync API runs an event loop in the test's thread, and Django's ORM refuses to run
+    where a loop is running unless told the test's own queries are safe (they are: one
+    thread). That permission lasts only while a browser module runs, not for the whole suite.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as driver:
+            yield driver
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
