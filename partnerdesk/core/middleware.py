@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from . import idempotency
 from .errors import DomainError, FieldError
