@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from urllib.parse import parse_qsl
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -47,55 +48,67 @@ class IdempotencyMiddleware:
         return response
 
 
-def _has_nul(value: object) -> bool:
+def _nul_field(value: object, path: str = "") -> str | None:
+    """The dotted name of the first string (or key) holding a NUL, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        return path or "body" if "\x00" in value else None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return where
+            found = _nul_field(item, where)
+            if found:
+                return found
     if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+        for item in value:
+            found = _nul_field(item, path)
+            if found:
+                return found
+    return None
 
 
 class RejectNulMiddleware:
-    """API text may not carry NUL characters: PostgreSQL cannot store them, so say so (422).
-
-    Uploaded files (multipart) may contain any bytes and are not looked at.
+    """API text may not carry NUL characters: PostgreSQL cannot store them, so say so (422),
+    naming the field. Uploaded files (multipart) may contain any bytes and are not looked at.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_api_request(request) and self._carries_nul(request):
+        field = self._nul_field(request) if is_api_request(request) else None
+        if field is not None:
             return render_error(
                 request,
                 DomainError(
                     "validation_failed",
                     _("Text may not contain NUL characters."),
                     status=422,
-                    errors=[FieldError("body", _("Remove the NUL (\\u0000) characters."), "nul")],
+                    errors=[
+                        FieldError(field, _("Remove the NUL characters."), "invalid_characters")
+                    ],
                 ),
             )
         return self.get_response(request)
 
     @staticmethod
-    def _carries_nul(request: HttpRequest) -> bool:
-        query = request.META.get("QUERY_STRING", "")
-        if "%00" in query or "\x00" in query or "\x00" in request.path:
-            return True
+    def _nul_field(request: HttpRequest) -> str | None:
+        for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True):
+            if "\x00" in name or "\x00" in value:
+                return name.replace("\x00", "") or "query"
+        if "\x00" in request.path:
+            return "path"
         if request.content_type != "application/json":
-            return False
+            return None
         body = request.body
-        if b"\x00" in body:
-            return True
-        if b"\\u0000" not in body:
-            return False
-        # Only a parsed string can tell an escaped NUL from the text "\u0000".
+        if b"\\u0000" not in body and b"\x00" not in body:
+            return None
         try:
-            return _has_nul(json.loads(body))
+            # Only a parsed string can tell an escaped NUL from the text "\u0000".
+            return _nul_field(json.loads(body))
         except ValueError:
-            return False  # malformed JSON: the API reports that itself
+            return "body" if b"\x00" in body else None
 
 
 class DomainErrorMiddleware:
