@@ -122,32 +122,34 @@ def reply(request: HttpRequest, ticket_id: str) -> HttpResponse:
     return _back(ticket)
 
 
+def _change_field(request: HttpRequest, ticket_id: str, field: str) -> HttpResponse:
+    """Change one field from a one-field form (status or severity)."""
+    actor = _staff(request)
+    ticket = access.get_ticket_for(actor, ticket_id)
+    form = FIELD_FORMS[field](request.POST)
+    if not form.is_valid():
+        raise DomainError("validation_failed", _("Choose a value."), status=422)
+    changes = actions.TicketChanges(**{field: form.cleaned_data[field]})
+    actions.change_ticket(actor, ticket=ticket, changes=changes)
+    return _back(ticket)
+
+
+FIELD_FORMS: dict[str, type[StatusForm] | type[SeverityForm]] = {
+    "status": StatusForm,
+    "severity": SeverityForm,
+}
+
+
 @console_page
 @allow("POST")
 def change_status(request: HttpRequest, ticket_id: str) -> HttpResponse:
-    actor = _staff(request)
-    ticket = access.get_ticket_for(actor, ticket_id)
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        raise DomainError("validation_failed", _("Choose a status."), status=422)
-    actions.change_ticket(
-        actor, ticket=ticket, changes=actions.TicketChanges(status=form.cleaned_data["status"])
-    )
-    return _back(ticket)
+    return _change_field(request, ticket_id, "status")
 
 
 @console_page
 @allow("POST")
 def change_severity(request: HttpRequest, ticket_id: str) -> HttpResponse:
-    actor = _staff(request)
-    ticket = access.get_ticket_for(actor, ticket_id)
-    form = SeverityForm(request.POST)
-    if not form.is_valid():
-        raise DomainError("validation_failed", _("Choose a severity."), status=422)
-    actions.change_ticket(
-        actor, ticket=ticket, changes=actions.TicketChanges(severity=form.cleaned_data["severity"])
-    )
-    return _back(ticket)
+    return _change_field(request, ticket_id, "severity")
 
 
 @console_page
