@@ -53,7 +53,10 @@ browser:
 test: lint typecheck pytest
 
 messages: install
-	cd partnerdesk && ../$(BIN)/django-admin makemessages -l de --ignore=migrations
+	cd partnerdesk && $(DEV) ../$(BIN)/django-admin makemessages -l de --ignore=migrations \
+		--no-obsolete --settings=partnerdesk.config.settings
+	cd partnerdesk && $(DEV) ../$(BIN)/django-admin compilemessages \
+		--settings=partnerdesk.config.settings
 
 clean:
 	rm -rf var test-output .mypy_cache .ruff_cache
