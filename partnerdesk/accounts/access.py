@@ -48,16 +48,6 @@ def get_own_token_for(actor: Actor, token_id: str | uuid.UUID) -> ApiToken:
     return token
 
 
-def get_invitation_for(actor: Actor, invitation_id: str | uuid.UUID) -> Invitation:
-    pk = _uuid(invitation_id)
-    if pk is None or not actor.is_staff:
-        raise not_found()
-    invitation = Invitation.objects.filter(pk=pk, partner_id=actor.workspace_id).first()
-    if invitation is None:
-        raise not_found()
-    return invitation
-
-
 # --- authentication lookups (no actor yet: these establish one) ------------------------------
 
 

@@ -7,6 +7,7 @@ import uuid
 from partnerdesk.accounts.models import Membership
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import not_found
+from partnerdesk.customers.access import get_contact_for
 from partnerdesk.customers.models import Contact
 
 from .models import Attachment, Ticket
@@ -56,13 +57,9 @@ def get_attachment_for(actor: Actor, attachment_id: str | uuid.UUID) -> Attachme
 def get_requester_for(
     actor: Actor, contact_id: str | uuid.UUID, *, customer_id: uuid.UUID
 ) -> Contact:
-    """A contact of the given customer, as the requester of a ticket (404 otherwise)."""
-    contact = (
-        Contact.objects.filter(pk=_uuid(contact_id), partner_id=actor.workspace_id)
-        .filter(customer_id=customer_id, is_active=True)
-        .first()
-    )
-    if contact is None or not actor.sees_customer(contact.customer_id):
+    """An active contact of the given customer, as a ticket's requester (404 otherwise)."""
+    contact = get_contact_for(actor, contact_id)
+    if contact.customer_id != customer_id or not contact.is_active:
         raise not_found()
     return contact
 

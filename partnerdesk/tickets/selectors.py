@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.pagination import Page, paginate
@@ -184,7 +184,3 @@ def tag_names(ticket: Ticket) -> list[str]:
 
 def watcher_ids(ticket: Ticket) -> list[uuid.UUID]:
     return list(ticket.watchers.values_list("id", flat=True))
-
-
-def open_duplicates_exist(ticket: Ticket) -> bool:
-    return Ticket.objects.filter(merged_into=ticket).filter(~Q(status=Status.CLOSED)).exists()
