@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_queues
 
 app_name = "tickets"
 urlpatterns = [
-    path("", views.queue, name="desk"),
-    path("queues/<slug:name>/", views.queue, name="queue"),
+    # queues, search and customers (views_queues.py and friends)
+    path("", views_queues.queue, name="desk"),
+    path("queues/<slug:name>/", views_queues.queue, name="queue"),
+    # one ticket (views.py)
     path("tickets/<str:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<str:ticket_id>/reply/", views.reply, name="reply"),
     path("tickets/<str:ticket_id>/status/", views.change_status, name="status"),

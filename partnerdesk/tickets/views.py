@@ -1,12 +1,9 @@
-"""The agent console: queues and the ticket page (thin: selectors in, actions out)."""
+"""The agent console's ticket page (thin: selectors in, actions out)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from itertools import chain
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,57 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partnerdesk.core.actor import Actor
-from partnerdesk.core.errors import DomainError, not_found
+from partnerdesk.core.errors import DomainError
 from partnerdesk.core.http import allow
 
 from . import access, actions, selectors
+from .console import console_page, staff_actor
 from .enums import SEVERITY_IMPACT, EventKind
 from .forms import ReplyForm, SeverityForm, StatusForm
 from .models import Ticket
-
-
-class SignInFirst(Exception):
-    """Raised for anonymous visitors; the console sends them to the sign-in page."""
-
-
-def _staff(request: HttpRequest) -> Actor:
-    """The console is for partner staff; to anyone else it does not exist."""
-    actor: Actor = request.actor  # type: ignore[attr-defined]
-    if not actor.is_authenticated:
-        raise SignInFirst
-    if not actor.is_staff:
-        raise not_found()
-    return actor
-
-
-def console_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous visitors go to sign in and come back; everything else is the view's."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except SignInFirst:
-            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
-
-    return wrapper
-
-
-@console_page
-@allow("GET")
-def queue(request: HttpRequest, name: str = "open") -> HttpResponse:
-    actor = _staff(request)
-    found = selectors.queue_named(actor, name)
-    if found is None:
-        raise not_found()
-    page = selectors.ticket_page(
-        actor, where=found.where, cursor=request.GET.get("cursor"), limit=50
-    )
-    return render(
-        request,
-        "tickets/queue.html",
-        {"queue": found, "queues": selectors.queue_counts(actor), "page": page},
-    )
 
 
 def _timeline(actor: Actor, ticket: Ticket) -> list[dict[str, Any]]:
@@ -84,7 +38,7 @@ def _timeline(actor: Actor, ticket: Ticket) -> list[dict[str, Any]]:
 @console_page
 @allow("GET")
 def ticket_page(request: HttpRequest, ticket_id: str) -> HttpResponse:
-    actor = _staff(request)
+    actor = staff_actor(request)
     ticket = access.get_ticket_for(actor, ticket_id)
     return render(
         request,
@@ -111,7 +65,7 @@ def _back(ticket: Ticket) -> HttpResponse:
 @console_page
 @allow("POST")
 def reply(request: HttpRequest, ticket_id: str) -> HttpResponse:
-    actor = _staff(request)
+    actor = staff_actor(request)
     ticket = access.get_ticket_for(actor, ticket_id)
     form = ReplyForm(request.POST)
     if not form.is_valid():
@@ -124,7 +78,7 @@ def reply(request: HttpRequest, ticket_id: str) -> HttpResponse:
 
 def _change_field(request: HttpRequest, ticket_id: str, field: str) -> HttpResponse:
     """Change one field from a one-field form (status or severity)."""
-    actor = _staff(request)
+    actor = staff_actor(request)
     ticket = access.get_ticket_for(actor, ticket_id)
     form = FIELD_FORMS[field](request.POST)
     if not form.is_valid():
@@ -156,7 +110,7 @@ def change_severity(request: HttpRequest, ticket_id: str) -> HttpResponse:
 @allow("POST")
 def take(request: HttpRequest, ticket_id: str) -> HttpResponse:
     """Assign the ticket to oneself."""
-    actor = _staff(request)
+    actor = staff_actor(request)
     ticket = access.get_ticket_for(actor, ticket_id)
     me = access.get_assignable_staff_for(actor, actor.own_membership_id)
     actions.change_ticket(actor, ticket=ticket, changes=actions.TicketChanges(assignee=me))
