@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -39,6 +39,7 @@ class World:
     other: Workspace
     tickets: dict[str, Ticket]  # "mine_a", "mine_b", "other_a"
     attachments: dict[str, Attachment]
+    canned: dict[str, Any] = field(default_factory=dict)  # "mine", "other": shared replies
 
     def foreign(self, param: str, *, other_customer_than: str | None = None) -> str:
         """An id for `param` the actor must not reach.
@@ -59,6 +60,9 @@ class World:
                 "assignee_id": self.other.member("helpdesk_agent").pk,
                 "requester_id": contacts_for(self.ws)[contact].pk,
                 "token_id": _token_of(self.other),
+                # Canned replies are staff's: customer people reach none, not even their own
+                # workspace's.
+                "canned_id": self.canned["mine"].pk,
             }
             return str(local[param])
         other = {
@@ -71,6 +75,7 @@ class World:
             "assignee_id": self.other.member("helpdesk_agent").pk,
             "requester_id": contacts_for(self.other)["contact"].pk,
             "token_id": _token_of(self.other),
+            "canned_id": self.canned["other"].pk,
         }
         return str(other[param])
 
@@ -111,7 +116,16 @@ def world(settings: Any, tmp_path: Any) -> World:
     tickets["mine_a"], files["mine_a"] = _ticket(ws, "a")
     tickets["mine_b"], files["mine_b"] = _ticket(ws, "b")
     tickets["other_a"], files["other_a"] = _ticket(other, "a")
-    return World(ws=ws, other=other, tickets=tickets, attachments=files)
+    canned = {
+        key: ticket_actions.create_canned_reply(
+            where.actor("admin_agent"),
+            title=f"Secret canned {key}",
+            body=f"canned secret of {where.partner.name}",
+            shared=True,
+        )
+        for key, where in (("mine", ws), ("other", other))
+    }
+    return World(ws=ws, other=other, tickets=tickets, attachments=files, canned=canned)
 
 
 def operations() -> list[tuple[str, str, dict[str, Any]]]:
@@ -150,6 +164,7 @@ ID_PARAMS = {
     "assignee_id",
     "requester_id",
     "token_id",
+    "canned_id",
 }
 
 
@@ -272,6 +287,7 @@ def _own_value(world: World, param: str, customer: str = "a") -> str | None:
         "tag": "secret",
         "name": "customer",
         "token_id": None,
+        "canned_id": world.canned["mine"].pk,
     }
     value = own.get(param)
     return str(value) if value else None
@@ -316,6 +332,7 @@ def test_lists_hold_no_foreign_rows(world: World, method: str, path: str) -> Non
         str(world.other.customers["a"].pk),
         world.other.customers["a"].name,
         str(world.other.member("helpdesk_agent").pk),
+        world.canned["other"].body,
     }
 
     def customer_secrets(actor: str) -> set[str]:
@@ -356,6 +373,7 @@ def test_every_path_parameter_has_a_resolver(world: World) -> None:
         "token_id",
         "tag",
         "name",
+        "canned_id",
     }
     params = {p for _, path, _ in OPERATIONS for p in re.findall(r"{(\w+)}", path)}
     assert params <= known, f"add resolvers for {params - known}"

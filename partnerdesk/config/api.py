@@ -10,6 +10,7 @@ from partnerdesk.core.api import ActorAuth, install_error_handlers
 from partnerdesk.customers.api import router as customers_router
 from partnerdesk.partners.api import router as partners_router
 from partnerdesk.tickets.api import router as tickets_router
+from partnerdesk.tickets.canned_api import router as canned_router
 from partnerdesk.tickets.search_api import router as search_router
 
 api = NinjaAPI(
@@ -32,3 +33,4 @@ api.add_router("/", tickets_router)
 api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", search_router)
+api.add_router("/", canned_router)

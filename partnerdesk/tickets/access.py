@@ -10,8 +10,8 @@ from partnerdesk.core.errors import not_found
 from partnerdesk.customers.access import get_contact_for
 from partnerdesk.customers.models import Contact
 
-from .models import Attachment, Ticket
-from .selectors import sees_internal, visible_tickets
+from .models import Attachment, CannedReply, Ticket
+from .selectors import canned_replies_for, sees_internal, visible_tickets
 
 
 def _uuid(value: str | uuid.UUID) -> uuid.UUID:
@@ -74,3 +74,20 @@ def get_assignable_staff_for(actor: Actor, membership_id: str | uuid.UUID) -> Me
     if membership is None or not actor.is_staff:
         raise not_found()
     return membership
+
+
+def get_ticket_by_number_for(actor: Actor, number: int) -> Ticket:
+    """The visible ticket with this number in the actor's workspace (404 otherwise)."""
+    ticket = visible_tickets(actor).filter(number=number).only("id").first()
+    if ticket is None:
+        raise not_found()
+    return get_ticket_for(actor, ticket.pk)
+
+
+def get_canned_reply_for(actor: Actor, canned_id: str | uuid.UUID) -> CannedReply:
+    """One of the team's canned replies or one of the actor's own (404 otherwise, and always
+    for another person's own)."""
+    canned = canned_replies_for(actor).filter(pk=_uuid(canned_id)).first()
+    if canned is None:
+        raise not_found()
+    return canned

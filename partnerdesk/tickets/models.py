@@ -13,6 +13,7 @@ from partnerdesk.core.models import PartnerOwned
 if TYPE_CHECKING:
     from partnerdesk.accounts.models import Membership
 
+from .canned_models import CannedReply as CannedReply
 from .enums import Category, Channel, EventKind, Severity, Status
 from .search_models import TicketSearchDocument as TicketSearchDocument
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 
+from partnerdesk.accounts.models import Membership
+from partnerdesk.accounts.permissions import STAFF_ROLES, permissions_for
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.pagination import Page, paginate
 from partnerdesk.partners.selectors import current_workspace
 
 from .enums import Status
-from .models import Attachment, Message, Tag, Ticket, TicketEvent
+from .models import Attachment, CannedReply, Message, Tag, Ticket, TicketEvent, TicketWatcher
 
 QUEUE_ORDER = ["-last_activity_at", "-id"]
 COUNT_CAP = 99
@@ -184,3 +187,65 @@ def tag_names(ticket: Ticket) -> list[str]:
 
 def watcher_ids(ticket: Ticket) -> list[uuid.UUID]:
     return list(ticket.watchers.values_list("id", flat=True))
+
+
+# --- the console's ticket page and canned replies (views.py, views_ticket_*.py, canned_api.py)
+
+
+def assignable_staff_for(actor: Actor, ticket: Ticket) -> list[Membership]:
+    """Who may be given this ticket: active staff who work tickets and, when limited to some
+    customers, support this one (change_ticket enforces the same), by name."""
+    if not actor.is_staff:
+        return []
+    roles = [str(role) for role in STAFF_ROLES if "tickets.reply" in permissions_for(role)]
+    return list(
+        Membership.objects.filter(
+            partner_id=actor.workspace_id, customer__isnull=True, role__in=roles, is_active=True
+        )
+        .filter(
+            models.Q(is_customer_limited=False) | models.Q(limited_customers__pk=ticket.customer_id)
+        )
+        .distinct()
+        .select_related("user")
+        .order_by("user__full_name", "id")[:200]
+    )
+
+
+def staff_names(actor: Actor) -> dict[str, str]:
+    """Names of the workspace's staff by membership id, for the history ("assigned to …")."""
+    if not actor.is_staff:
+        return {}
+    return {
+        str(pk): name or email
+        for pk, name, email in Membership.objects.filter(
+            partner_id=actor.workspace_id, customer__isnull=True
+        ).values_list("id", "user__full_name", "user__email")[:1000]
+    }
+
+
+def watchers_of(actor: Actor, ticket: Ticket) -> list[Membership]:
+    """Who watches the ticket, by name; staff only (customers never learn who watches)."""
+    if not actor.is_staff:
+        return []
+    return list(
+        Membership.objects.filter(
+            partner_id=ticket.partner_id,
+            pk__in=TicketWatcher.objects.filter(ticket=ticket).values("membership_id"),
+        )
+        .select_related("user")
+        .order_by("user__full_name", "id")
+    )
+
+
+def canned_replies_for(actor: Actor) -> QuerySet[CannedReply]:
+    """The team's canned replies and the actor's own, by title; for staff who reply. Another
+    person's own canned replies are never among them."""
+    if not (actor.is_staff and actor.has("tickets.reply")) or actor.membership_id is None:
+        return CannedReply.objects.none()
+    return CannedReply.objects.filter(partner_id=actor.workspace_id).filter(
+        models.Q(owner__isnull=True) | models.Q(owner_id=actor.membership_id)
+    )
+
+
+def canned_reply_page(actor: Actor, *, cursor: str | None, limit: int | None) -> Page[CannedReply]:
+    return paginate(canned_replies_for(actor), order=["title", "id"], cursor=cursor, limit=limit)

@@ -1,22 +1,27 @@
 """Every write to tickets, split by subdomain; import from here."""
 
 from ._common import Filed
+from .canned import CannedChanges, create_canned_reply, delete_canned_reply, update_canned_reply
 from .changes import TicketChanges, change_ticket, close_as_requester
 from .filing import attach_files, file_ticket, reply
 from .labels import tag_ticket, untag_ticket, unwatch_ticket, watch_ticket
 from .merging import merge_tickets
 
 __all__ = [
+    "CannedChanges",
     "Filed",
     "TicketChanges",
     "attach_files",
     "change_ticket",
     "close_as_requester",
+    "create_canned_reply",
+    "delete_canned_reply",
     "file_ticket",
     "merge_tickets",
     "reply",
     "tag_ticket",
     "untag_ticket",
     "unwatch_ticket",
+    "update_canned_reply",
     "watch_ticket",
 ]
