@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from partnerdesk.catalog.models import Service
 from partnerdesk.catalog.selectors import service_by_code
+from partnerdesk.core.actor import Actor
 from partnerdesk.core.api import actor_of
 from partnerdesk.core.errors import DomainError, FieldError, invalid, not_found
 from partnerdesk.customers.access import get_customer_for
@@ -69,25 +70,59 @@ def categories(request: HttpRequest) -> list[Choice]:
 def list_tickets(
     request: HttpRequest,
     status: str | None = None,
+    severity: str | None = None,
+    category: str | None = None,
     customer_id: uuid.UUID | None = None,
     assignee_id: uuid.UUID | None = None,
     unassigned: bool = False,
     open: bool | None = None,
     tag: str | None = None,
+    sort: selectors.QueueSort = selectors.QueueSort.ACTIVITY,
     cursor: str | None = None,
     limit: int = LIMIT,
 ) -> TicketPage:
     actor = actor_of(request)
-    where = selectors.TicketFilter(
+    where = _ticket_filter(
+        actor,
         status=status,
-        customer_id=get_customer_for(actor, customer_id).pk if customer_id else None,
-        assignee_id=access.get_assignable_staff_for(actor, assignee_id).pk if assignee_id else None,
+        severity=severity,
+        category=category,
+        customer_id=customer_id,
+        assignee_id=assignee_id,
         unassigned=unassigned,
         is_open=open,
         tag=tag,
     )
-    page = selectors.ticket_page(actor, where=where, cursor=cursor, limit=limit)
+    page = selectors.ticket_page(actor, where=where, sort=sort, cursor=cursor, limit=limit)
     return TicketPage(items=[TicketOut.build(t) for t in page.items], next_cursor=page.next_cursor)
+
+
+def _ticket_filter(
+    actor: Actor,
+    *,
+    status: str | None,
+    severity: str | None,
+    category: str | None,
+    customer_id: uuid.UUID | None,
+    assignee_id: uuid.UUID | None,
+    unassigned: bool,
+    is_open: bool | None,
+    tag: str | None,
+) -> selectors.TicketFilter:
+    """The list filters, checked (422 for values no ticket has) and with ids resolved through
+    access (404 for another workspace's or an unsupported customer's id, as for an unknown one)."""
+    where = selectors.TicketFilter(
+        status=status or None,
+        severity=severity or None,
+        category=category or None,
+        customer_id=get_customer_for(actor, customer_id).pk if customer_id else None,
+        assignee_id=access.get_assignable_staff_for(actor, assignee_id).pk if assignee_id else None,
+        unassigned=unassigned,
+        is_open=is_open,
+        tag=tag or None,
+    )
+    selectors.check_filter(where)
+    return where
 
 
 @router.post("/tickets", response={201: TicketOut}, summary="File a ticket")
@@ -321,18 +356,41 @@ def list_queues(request: HttpRequest) -> list[QueueOut]:
     ]
 
 
-@router.get("/queues/{name}", response=TicketPage, summary="One queue, newest activity first")
+@router.get(
+    "/queues/{name}",
+    response=TicketPage,
+    summary="One queue, narrowed by the same filters as GET /tickets",
+)
 def queue(
     request: HttpRequest,
     name: str,
+    status: str | None = None,
+    severity: str | None = None,
+    category: str | None = None,
     customer_id: uuid.UUID | None = None,
+    assignee_id: uuid.UUID | None = None,
+    unassigned: bool = False,
+    tag: str | None = None,
+    sort: selectors.QueueSort = selectors.QueueSort.ACTIVITY,
     cursor: str | None = None,
     limit: int = LIMIT,
 ) -> TicketPage:
     actor = actor_of(request)
-    customer = get_customer_for(actor, customer_id) if customer_id else None
-    found = selectors.queue_named(actor, name, customer_id=customer.pk if customer else None)
+    also = _ticket_filter(
+        actor,
+        status=status,
+        severity=severity,
+        category=category,
+        customer_id=customer_id,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
+        is_open=None,
+        tag=tag,
+    )
+    found = selectors.queue_named(actor, name, customer_id=also.customer_id)
     if found is None:
         raise not_found()
-    page = selectors.ticket_page(actor, where=found.where, cursor=cursor, limit=limit)
+    page = selectors.ticket_page(
+        actor, where=found.where, also=also, sort=sort, cursor=cursor, limit=limit
+    )
     return TicketPage(items=[TicketOut.build(t) for t in page.items], next_cursor=page.next_cursor)

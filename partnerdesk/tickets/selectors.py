@@ -7,14 +7,16 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.accounts.models import Membership
 from partnerdesk.accounts.permissions import STAFF_ROLES, permissions_for
 from partnerdesk.core.actor import Actor
+from partnerdesk.core.errors import invalid
 from partnerdesk.core.pagination import Page, paginate
 from partnerdesk.partners.selectors import current_workspace
 
-from .enums import Status
+from .enums import OPEN_STATUSES, Category, Severity, Status
 from .models import Attachment, CannedReply, Message, Tag, Ticket, TicketEvent, TicketWatcher
 
 QUEUE_ORDER = ["-last_activity_at", "-id"]
@@ -55,9 +57,35 @@ def ticket_list(actor: Actor) -> QuerySet[Ticket]:
     )
 
 
+class QueueSort(models.TextChoices):
+    """How a queue or ticket list is ordered; each order is read from an index (Ticket.Meta)."""
+
+    ACTIVITY = "activity", _("Last activity")
+    NEWEST = "newest", _("Newest created")
+    OLDEST = "oldest", _("Oldest created")
+    SEVERITY = "severity", _("Severity")
+
+
+# Ticket numbers grow with creation, and (partner, number) is unique: ordering by number is
+# ordering by creation, served by the unique index for whole lists and `q_open_number` for
+# open ones. Severity sorts open tickets first, so one index (`q_open_severity`) serves a
+# list restricted to open tickets and one that is not.
+SORT_ORDERS: dict[str, list[str]] = {
+    QueueSort.ACTIVITY: QUEUE_ORDER,
+    QueueSort.NEWEST: ["-number"],
+    QueueSort.OLDEST: ["number"],
+    QueueSort.SEVERITY: ["-is_open", "severity", "-last_activity_at", "-id"],
+}
+
+
 @dataclass(frozen=True)
 class TicketFilter:
+    """Conditions on a ticket list; every condition set must hold (a queue's own filter and a
+    person's narrowing are two filters applied one after the other)."""
+
     status: str | None = None
+    severity: str | None = None
+    category: str | None = None
     customer_id: uuid.UUID | None = None
     assignee_id: uuid.UUID | None = None
     unassigned: bool = False
@@ -65,12 +93,33 @@ class TicketFilter:
     tag: str | None = None
 
 
-def filtered_tickets(actor: Actor, *, where: TicketFilter) -> QuerySet[Ticket]:
-    tickets = ticket_list(actor)
+def check_filter(where: TicketFilter) -> None:
+    """Refuse values no ticket can have (422 naming the field), instead of an empty list."""
+    for name, value, choices in (
+        ("status", where.status, Status),
+        ("severity", where.severity, Severity),
+        ("category", where.category, Category),
+    ):
+        if value is not None and value not in choices.values:
+            raise invalid(
+                name, _("Choose one of: %(values)s.") % {"values": ", ".join(choices.values)}
+            )
+    if where.tag is not None and len(where.tag) > 50:
+        raise invalid("tag", _("Tags have at most 50 characters."), "too_long")
+
+
+def _narrowed(tickets: QuerySet[Ticket], where: TicketFilter) -> QuerySet[Ticket]:
     if where.status:
         tickets = tickets.filter(status=where.status)
+        if where.is_open is None and where.status in OPEN_STATUSES:
+            # Implied by the status; stated, it lets the open-ticket indexes serve the list.
+            tickets = tickets.filter(is_open=True)
     if where.is_open is not None:
         tickets = tickets.filter(is_open=where.is_open)
+    if where.severity:
+        tickets = tickets.filter(severity=where.severity)
+    if where.category:
+        tickets = tickets.filter(category=where.category)
     if where.customer_id:
         tickets = tickets.filter(customer_id=where.customer_id)
     if where.unassigned:
@@ -78,15 +127,31 @@ def filtered_tickets(actor: Actor, *, where: TicketFilter) -> QuerySet[Ticket]:
     elif where.assignee_id:
         tickets = tickets.filter(assignee_id=where.assignee_id)
     if where.tag:
-        tickets = tickets.filter(tags__name=where.tag)
+        tickets = tickets.filter(tags__name=where.tag.strip().lower())
     return tickets
 
 
+def filtered_tickets(
+    actor: Actor, *, where: TicketFilter, also: TicketFilter | None = None
+) -> QuerySet[Ticket]:
+    """Visible tickets meeting `where` and, if given, `also` (a person's narrowing)."""
+    tickets = _narrowed(ticket_list(actor), where)
+    return _narrowed(tickets, also) if also is not None else tickets
+
+
 def ticket_page(
-    actor: Actor, *, where: TicketFilter, cursor: str | None, limit: int | None
+    actor: Actor,
+    *,
+    where: TicketFilter,
+    also: TicketFilter | None = None,
+    sort: str = QueueSort.ACTIVITY,
+    cursor: str | None,
+    limit: int | None,
 ) -> Page[Ticket]:
+    """One page of a ticket list in the chosen order (keyset-paginated: flat at any depth)."""
+    order = SORT_ORDERS.get(sort, QUEUE_ORDER)
     page = paginate(
-        filtered_tickets(actor, where=where), order=QUEUE_ORDER, cursor=cursor, limit=limit
+        filtered_tickets(actor, where=where, also=also), order=order, cursor=cursor, limit=limit
     )
     if page.items:
         # One read for the ticket prefix, not a join: joining the workspace row keeps SQLite
@@ -95,6 +160,36 @@ def ticket_page(
         for ticket in page.items:
             ticket.partner = workspace
     return page
+
+
+def ticket_by_number(actor: Actor, *, number: int) -> Ticket | None:
+    """The visible ticket with this number, if any (the unique (partner, number) index)."""
+    return visible_tickets(actor).filter(number=number).only("id").first()
+
+
+def assignable_staff(actor: Actor) -> list[Membership]:
+    """Active staff of the actor's workspace who may work tickets, by name (at most 200)."""
+    if not actor.is_staff:
+        return []
+    roles = [role for role in STAFF_ROLES if "tickets.reply" in permissions_for(role)]
+    return list(
+        Membership.objects.filter(
+            partner_id=actor.workspace_id, role__in=[str(r) for r in roles], is_active=True
+        )
+        .select_related("user")
+        .order_by("user__full_name", "id")[:200]
+    )
+
+
+def workspace_tags(actor: Actor) -> list[str]:
+    """Tag names of the workspace, for suggestions (at most 200, by name)."""
+    if not actor.is_staff:
+        return []
+    return list(
+        Tag.objects.filter(partner_id=actor.workspace_id)
+        .order_by("name")
+        .values_list("name", flat=True)[:200]
+    )
 
 
 # --- queues -----------------------------------------------------------------------------------

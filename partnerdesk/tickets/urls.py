@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import views, views_queues
+from . import views, views_customers, views_queues, views_search
 
 app_name = "tickets"
 urlpatterns = [
     # queues, search and customers (views_queues.py and friends)
     path("", views_queues.queue, name="desk"),
     path("queues/<slug:name>/", views_queues.queue, name="queue"),
+    path("queues/<slug:name>/bulk/", views_queues.bulk, name="bulk"),
+    path("search/", views_search.search, name="search"),
+    path("shortcuts/", views_search.shortcuts, name="shortcuts"),
+    path("customers/", views_customers.customer_list, name="customers"),
+    path("customers/<str:customer_id>/", views_customers.customer_page, name="customer"),
     # one ticket (views.py)
     path("tickets/<str:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<str:ticket_id>/reply/", views.reply, name="reply"),
