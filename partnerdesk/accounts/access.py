@@ -105,3 +105,17 @@ def find_user_by_reset_link(uidb64: str, token: str) -> User | None:
 def find_user_by_email(email: str) -> User | None:
     """The account behind an address, whatever its workspaces (invitations cross them)."""
     return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def get_open_invitation_for(actor: Actor, invitation_id: str | uuid.UUID) -> Invitation:
+    """An invitation of the actor's workspace that was neither accepted nor withdrawn, for
+    staff who may see the team."""
+    pk = _uuid(invitation_id)
+    if pk is None or not actor.is_staff or not actor.has("staff.view"):
+        raise not_found()
+    invitation = Invitation.objects.filter(
+        pk=pk, partner_id=actor.workspace_id, accepted_at__isnull=True, revoked_at__isnull=True
+    ).first()
+    if invitation is None:
+        raise not_found()
+    return invitation

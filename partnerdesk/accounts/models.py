@@ -116,6 +116,11 @@ class Invitation(PartnerOwned):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Staff invited for some customers only get exactly these limits when they accept.
+    is_customer_limited = models.BooleanField(_("limited to some customers"), default=False)
+    limited_customers = models.ManyToManyField(
+        "customers.Customer", blank=True, related_name="+", verbose_name=_("customers")
+    )
     digest = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnerdesk.core import policies
 from partnerdesk.core.actor import Actor
@@ -47,3 +51,43 @@ def open_invitations(actor: Actor) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         partner_id=actor.workspace_id, accepted_at__isnull=True, revoked_at__isnull=True
     ).order_by("-created_at")
+
+
+def _customer_names() -> Prefetch:
+    return Prefetch(
+        "limited_customers", queryset=Customer.objects.only("id", "name").order_by("name")
+    )
+
+
+def staff_for_settings(actor: Actor) -> QuerySet[Membership]:
+    """The team as the staff settings page lists it (staff managers): active first, by name,
+    with each member's customer limits named; three queries however many members."""
+    policies.require(actor, "staff.manage")
+    return (
+        Membership.objects.filter(
+            partner_id=actor.workspace_id, role__in=[str(r) for r in STAFF_ROLES]
+        )
+        .select_related("user")
+        .prefetch_related(_customer_names())
+        .order_by("-is_active", "user__full_name", "user__email", "id")
+    )
+
+
+def open_invitations_for_settings(actor: Actor) -> QuerySet[Invitation]:
+    """Open staff invitations with their inviter and customer limits loaded."""
+    policies.require(actor, "staff.manage")
+    return (
+        open_invitations(actor)
+        .filter(customer__isnull=True)
+        .select_related("invited_by__user")
+        .prefetch_related(_customer_names())
+    )
+
+
+def mfa_enrolled_user_ids(user_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these people have a confirmed authenticator (one query)."""
+    return set(
+        TOTPDevice.objects.filter(user_id__in=list(user_ids), confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )

@@ -4,7 +4,9 @@ from partnerdesk.config.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path("accounts/", include("partnerdesk.accounts.urls")),
+    # /accounts/… (sign-in) and /settings/staff/, /settings/tokens/: one "accounts" namespace
+    path("", include("partnerdesk.accounts.settings_urls")),
+    path("settings/", include("partnerdesk.partners.urls")),
     path("desk/", include("partnerdesk.tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partnerdesk.web.urls")),

@@ -1,7 +1,14 @@
 """Every write to people and access, split by subdomain; import from here."""
 
 from ._checks import too_many_sign_in_failures
-from .invitations import INVITATION_LIFETIME, accept_invitation, check_invitation, invite_person
+from .invitations import (
+    INVITATION_LIFETIME,
+    accept_invitation,
+    check_invitation,
+    invite_person,
+    resend_invitation,
+    revoke_invitation,
+)
 from .passwords import request_password_reset, reset_link_invalid, reset_password
 from .people import change_staff_access, create_member
 from .preferences import set_own_language
@@ -28,10 +35,12 @@ __all__ = [
     "record_token_use",
     "regenerate_recovery_codes",
     "request_password_reset",
+    "resend_invitation",
     "reset_link_invalid",
     "reset_member_mfa",
     "reset_password",
     "revoke_api_token",
+    "revoke_invitation",
     "set_own_language",
     "start_totp_enrolment",
     "too_many_sign_in_failures",
