@@ -35,6 +35,7 @@ from partnerdesk.tickets import actions as tickets
 from partnerdesk.tickets import search
 from partnerdesk.tickets.models import Message, Ticket, TicketEvent
 
+from .canned import load_canned_replies
 from .organisations import (
     CONTACTS,
     CUSTOMERS,
@@ -84,6 +85,7 @@ def load_demo() -> bool:
     organisations = _customers(system)
     logins = _logins(system, organisations)
     contacts = _contacts(system, organisations, logins)
+    load_canned_replies(system)
     playback = _Playback(
         workspace_id=workspace.pk,
         customers=organisations,
