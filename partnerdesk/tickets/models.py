@@ -103,6 +103,17 @@ class Ticket(PartnerOwned):
             models.Index(
                 fields=["partner", "requester", "-last_activity_at", "-id"], name="q_requester"
             ),
+            # The queues' other sorts (selectors.SORT_ORDERS): by creation (the number) and by
+            # severity among open tickets, and a customer's tickets open first.
+            models.Index(fields=["partner", "is_open", "number"], name="q_open_number"),
+            models.Index(
+                fields=["partner", "-is_open", "severity", "-last_activity_at", "-id"],
+                name="q_open_severity",
+            ),
+            models.Index(
+                fields=["partner", "customer", "-is_open", "-last_activity_at", "-id"],
+                name="q_customer_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -113,9 +113,11 @@ def _narrowed(tickets: QuerySet[Ticket], where: TicketFilter) -> QuerySet[Ticket
         tickets = tickets.filter(status=where.status)
         if where.is_open is None and where.status in OPEN_STATUSES:
             # Implied by the status; stated, it lets the open-ticket indexes serve the list.
-            tickets = tickets.filter(is_open=True)
+            tickets = tickets.filter(is_open__in=[True])
     if where.is_open is not None:
-        tickets = tickets.filter(is_open=where.is_open)
+        # `IN (value)`, not `is_open = value`: Django writes the latter as a bare `is_open` on
+        # SQLite, which cannot use it as the index's equality column (then it sorts the rows).
+        tickets = tickets.filter(is_open__in=[where.is_open])
     if where.severity:
         tickets = tickets.filter(severity=where.severity)
     if where.category:

@@ -50,7 +50,7 @@ def capped_label(count: int | None, cap: int = COUNT_CAP) -> str:
 def _open_counts(actor: Actor, customers: QuerySet[Customer]) -> QuerySet[Customer]:
     return customers.annotate(
         open_count=CappedCount(
-            visible_tickets(actor).filter(customer_id=OuterRef("pk"), is_open=True)
+            visible_tickets(actor).filter(customer_id=OuterRef("pk"), is_open__in=[True])
         )
     )
 

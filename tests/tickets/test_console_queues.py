@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 
-from partnerdesk.tickets import actions
+from partnerdesk.tickets import actions, selectors
 from partnerdesk.tickets.models import Ticket
+from partnerdesk.tickets.selectors_customers import CUSTOMER_TICKET_ORDER
 from tests.kit import Workspace, api_client, max_queries, session_client
 
 pytestmark = pytest.mark.django_db
@@ -321,3 +323,53 @@ def test_the_api_refuses_values_no_ticket_has(ws: Workspace, other_ws: Workspace
         "/api/v1/queues/open", {"customer_id": "00000000-0000-4000-8000-0000000000aa"}
     )
     assert foreign.status_code == unknown.status_code == 404
+
+
+# --- every sort of every queue is read from an index -------------------------------------------
+
+
+def _plan(queryset: Any) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " | ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
+@pytest.mark.parametrize("person", ["helpdesk_agent", "limited_agent"])
+def test_every_queue_sort_reads_an_index_in_order(ws: Workspace, person: str) -> None:
+    now = ws.partner.created_at
+    Ticket.objects.bulk_create(
+        Ticket(
+            partner=ws.partner,
+            number=10_000 + i,
+            customer=ws.customers["a" if i % 3 else "b"],
+            subject="filler",
+            category="how_to",
+            severity="ABC"[i % 3],
+            channel="agent",
+            is_open=i % 10 == 0,
+            status="new" if i % 10 == 0 else "closed",
+            created_at=now + timedelta(minutes=i),
+            last_activity_at=now + timedelta(minutes=(i * 7919) % 3000),
+        )
+        for i in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    actor = ws.actor(person)
+    plans = {
+        (queue.name, sort): _plan(
+            selectors.filtered_tickets(actor, where=queue.where).order_by(*order)[:51]
+        )
+        for queue in selectors.queues_for(actor)
+        for sort, order in selectors.SORT_ORDERS.items()
+    }
+    plans[("customer page", "")] = _plan(
+        selectors.ticket_list(actor)
+        .filter(customer_id=ws.customers["a"].pk)
+        .order_by(*CUSTOMER_TICKET_ORDER)[:51]
+    )
+    for key, plan in plans.items():
+        assert "TEMP B-TREE" not in plan, (key, plan)
+        assert "SCAN tickets_ticket" not in plan, (key, plan)
