@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "partnerdesk.accounts",
     "partnerdesk.catalog",
     "partnerdesk.tickets",
+    "partnerdesk.portal",
     "partnerdesk.mail",
     "partnerdesk.web",
     "partnerdesk.demo",

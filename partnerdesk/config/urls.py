@@ -9,6 +9,7 @@ urlpatterns = [
     path("settings/", include("partnerdesk.partners.urls")),
     path("desk/", include("partnerdesk.tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("partnerdesk.portal.urls")),
     path("", include("partnerdesk.web.urls")),
 ]
 

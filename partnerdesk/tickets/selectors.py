@@ -286,6 +286,37 @@ def watcher_ids(ticket: Ticket) -> list[uuid.UUID]:
     return list(ticket.watchers.values_list("id", flat=True))
 
 
+# --- the customer portal ----------------------------------------------------------------------
+
+
+def portal_ticket_page(
+    actor: Actor, *, is_open: bool, mine_only: bool, cursor: str | None, limit: int | None
+) -> Page[Ticket]:
+    """A customer person's requests, newest activity first: a contact's own, a manager's
+    organisation's (or only the ones they requested, `mine_only`). One query per page."""
+    # `IN (value)` so SQLite uses is_open as an index column (see _narrowed).
+    tickets = visible_tickets(actor).filter(is_open__in=[is_open])
+    if mine_only:
+        if actor.contact_id is None:
+            tickets = tickets.none()
+        else:
+            tickets = tickets.filter(requester_id=actor.contact_id)
+    tickets = tickets.select_related("requester", "assignee__user")
+    return paginate(tickets, order=QUEUE_ORDER, cursor=cursor, limit=limit)
+
+
+def ticket_files_of(actor: Actor, ticket: Ticket) -> QuerySet[Attachment]:
+    """Files added to the ticket itself (when it was filed), not to one of its messages."""
+    return attachments_of(actor, ticket).filter(message__isnull=True)
+
+
+def public_status_history(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """Status changes and reopenings the actor may see, oldest first."""
+    from .enums import EventKind
+
+    return history_of(actor, ticket).filter(kind__in=[EventKind.STATUS, EventKind.REOPENED])
+
+
 # --- the console's ticket page and canned replies (views.py, views_ticket_*.py, canned_api.py)
 
 

@@ -15,9 +15,14 @@ from partnerdesk.partners.selectors import current_workspace
 
 @allow("GET")
 def home(request: HttpRequest) -> HttpResponse:
+    """Where a person starts: staff in the agent console, customer people in the portal."""
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.is_authenticated:
         return redirect("accounts:login")
+    if actor.is_staff:
+        return redirect("tickets:desk")
+    if actor.is_customer:
+        return redirect("portal:home")
     return render(request, "web/home.html", {"workspace": current_workspace(actor)})
 
 

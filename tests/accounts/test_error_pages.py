@@ -62,7 +62,7 @@ def test_a_typed_sign_out_address_asks_first(ws: Workspace) -> None:
     page = browser.get("/accounts/logout/")
     assert page.status_code == 200
     assert "Do you want to sign out of Partnerdesk?" in text_of(page)
-    assert browser.get("/").status_code == 200  # a GET changed nothing
+    assert browser.open("/").status_code == 200  # a GET changed nothing
     assert location(Browser().get("/accounts/logout/")) == "/accounts/login/"
 
 

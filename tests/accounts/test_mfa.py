@@ -95,7 +95,7 @@ def test_a_staff_member_enrols_and_gets_ten_recovery_codes_once(
     assert all(len(t) <= width for t in StaticToken.objects.values_list("token", flat=True))
     assert "they are not shown again" in text_of(done)
     # Now everything opens, pages and the API alike.
-    assert browser.get("/").status_code == 200
+    assert browser.open("/").status_code == 200
     assert browser.get("/api/v1/me").json()["email"] == member.user.email
     # The codes are not shown again: the MFA page moves on, the security page counts them.
     assert location(browser.get("/accounts/mfa/")) == "/"
@@ -190,7 +190,7 @@ def test_next_sign_in_asks_for_the_code(
     assert location(browser.get("/")) == "/accounts/mfa/"
     verified = browser.submit(page, {"code": phone.code()})
     assert location(verified) == "/accounts/security/"
-    assert browser.get("/").status_code == 200
+    assert browser.open("/").status_code == 200
 
 
 def test_a_wrong_code_is_refused_with_a_clear_message(
@@ -244,7 +244,7 @@ def test_a_recovery_code_works_exactly_once(
     sign_in(browser, email, PASSWORD)
     used = browser.submit(browser.get("/accounts/mfa/"), {"code": codes[3].upper()})
     assert location(used) == "/"
-    assert "You signed in with a recovery code; 9 remain." in text_of(browser.get("/"))
+    assert "You signed in with a recovery code; 9 remain." in text_of(browser.open("/"))
     assert audit_actions(ws.partner.pk)[-1] == "mfa.recovery_code_used"
     sign_out(browser)
 
@@ -304,7 +304,7 @@ def test_a_global_admin_resets_a_staff_members_mfa(
     member = ws.member("helpdesk_agent")
     browser = Browser()
     old_phone, _codes = enrol_after_sign_in(browser, member.user.email, PASSWORD)
-    assert browser.get("/").status_code == 200
+    assert browser.open("/").status_code == 200
 
     response = api_client(ws.member("global_admin")).post(f"/api/v1/staff/{member.pk}/mfa-reset")
 

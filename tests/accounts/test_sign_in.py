@@ -29,9 +29,10 @@ def test_a_contact_signs_in_with_the_password_alone_and_out_again(ws: Workspace)
     response = sign_in(browser, contact.user.email, PASSWORD)
 
     assert location(response) == "/"
-    home = browser.get("/")
+    home = browser.open("/")
     assert home.status_code == 200
-    assert "Signed in as Contact." in text_of(home)
+    assert home.redirect_chain == [("/portal/", 302)]  # customer people start in the portal
+    assert "My requests" in text_of(home) and "Contact" in text_of(home)
 
     signed_out = browser.submit(home, {}, action="/accounts/logout/")
     assert location(signed_out) == "/accounts/login/"

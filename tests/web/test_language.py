@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
@@ -24,6 +25,8 @@ from partnerdesk.partners.models import Partner
 from tests.accounts.helpers import Browser, forms_of, location, text_of
 from tests.kit import Workspace, api_client, confirmed_device, problem, session_client
 
+# The portal's settings page: it names the person, and shows the time now in their time zone.
+PROFILE = "/portal/profile/"
 PO_FILE = Path(settings.LOCALE_PATHS[0]) / "de" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
 
@@ -53,7 +56,7 @@ def signed_in_browser(membership: Membership, **defaults: Any) -> Browser:
 @pytest.mark.django_db
 def test_a_german_user_sees_the_home_page_in_german(ws: Workspace) -> None:
     client = session_client(_speaks(ws.member("contact"), "de"), verified=False)
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/portal/profile/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     text = text_of(response)
     assert "Angemeldet als Contact." in text
@@ -77,7 +80,7 @@ def test_a_german_user_sees_error_pages_in_german(ws: Workspace) -> None:
 @pytest.mark.django_db
 def test_an_english_user_keeps_english_whatever_the_browser_asks(ws: Workspace) -> None:
     client = session_client(_speaks(ws.member("contact"), "en"), verified=False)
-    text = text_of(client.get("/", HTTP_ACCEPT_LANGUAGE="de"))
+    text = text_of(client.get("/portal/profile/", HTTP_ACCEPT_LANGUAGE="de"))
     assert "Signed in as Contact." in text
 
 
@@ -85,8 +88,8 @@ def test_an_english_user_keeps_english_whatever_the_browser_asks(ws: Workspace) 
 def test_without_a_choice_the_browser_then_the_workspace_decides(ws: Workspace) -> None:
     Partner.objects.filter(pk=ws.partner.pk).update(default_language="de")
     client = session_client(_speaks(ws.member("contact")), verified=False)
-    assert "Angemeldet als" in text_of(client.get("/"))
-    assert "Signed in as" in text_of(client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8"))
+    assert "Angemeldet als" in text_of(client.get(PROFILE))
+    assert "Signed in as" in text_of(client.get(PROFILE, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8"))
 
 
 @pytest.mark.django_db
@@ -116,11 +119,11 @@ def test_the_language_and_time_zone_do_not_leak_past_the_request(ws: Workspace) 
 def test_switching_language_when_signed_in_stores_it_on_the_person(ws: Workspace) -> None:
     member = _speaks(ws.member("contact"))
     browser = signed_in_browser(member, HTTP_ACCEPT_LANGUAGE="en")
-    home = browser.get("/")
+    home = browser.get(PROFILE)
     assert "Signed in as" in text_of(home)
     response = browser.submit(home, {"language": "de"}, action="/accounts/language/")
     assert response.status_code == 302
-    assert location(response) == "/"
+    assert location(response) == PROFILE
     member.user.refresh_from_db()
     assert member.user.language == "de"
     assert browser.client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
@@ -128,14 +131,14 @@ def test_switching_language_when_signed_in_stores_it_on_the_person(ws: Workspace
     assert entry is not None and entry.action == "user.language_changed"
     # A new browser session without the cookie still gets German: it is stored on the person.
     fresh = session_client(member)
-    assert "Angemeldet als" in text_of(fresh.get("/", HTTP_ACCEPT_LANGUAGE="en"))
-    assert "Angemeldet als" in text_of(browser.get("/"))
+    assert "Angemeldet als" in text_of(fresh.get(PROFILE, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Angemeldet als" in text_of(browser.get(PROFILE))
 
 
 @pytest.mark.django_db
 def test_the_switcher_goes_back_only_to_this_site(ws: Workspace) -> None:
     browser = signed_in_browser(ws.member("contact"))
-    home = browser.get("/")
+    home = browser.get(PROFILE)
     response = browser.submit(
         home,
         {"language": "de", "next": "https://evil.example/phish"},
@@ -152,7 +155,9 @@ def test_the_switcher_goes_back_only_to_this_site(ws: Workspace) -> None:
 def test_an_unknown_language_is_refused_and_nothing_changes(ws: Workspace) -> None:
     member = _speaks(ws.member("contact"), "en")
     browser = signed_in_browser(member)
-    response = browser.submit(browser.get("/"), {"language": "xx"}, action="/accounts/language/")
+    response = browser.submit(
+        browser.get(PROFILE), {"language": "xx"}, action="/accounts/language/"
+    )
     assert response.status_code == 302
     member.user.refresh_from_db()
     assert member.user.language == "en"
@@ -193,32 +198,37 @@ def test_api_validation_messages_follow_the_persons_language(ws: Workspace) -> N
 # --- dates and times ---------------------------------------------------------------------------
 
 
-def _created_at(ws: Workspace, moment: datetime) -> None:
-    Partner.objects.filter(pk=ws.partner.pk).update(created_at=moment, time_zone="Europe/Berlin")
+def _page_at(client: Client, moment: datetime) -> Any:
+    """The portal's settings page (it shows the time now) with the clock at `moment`, in a
+    workspace in Europe/Berlin."""
+    with time_machine.travel(moment, tick=False):
+        return client.get(PROFILE)
 
 
 @pytest.mark.django_db
 def test_dates_show_in_the_persons_time_zone(ws: Workspace) -> None:
-    _created_at(ws, datetime(2026, 1, 15, 23, 30, tzinfo=UTC))
+    Partner.objects.filter(pk=ws.partner.pk).update(time_zone="Europe/Berlin")
     client = session_client(_speaks(ws.member("contact"), "en", "Asia/Tokyo"), verified=False)
-    page = client.get("/").content.decode()
+    page = _page_at(client, datetime(2026, 1, 15, 23, 30, tzinfo=UTC)).content.decode()
     assert '<time datetime="2026-01-16T08:30:00+09:00">' in page
     assert "Jan. 16, 2026, 8:30 a.m." in page
 
 
 @pytest.mark.django_db
 def test_dates_show_in_the_workspaces_time_zone_and_the_persons_format(ws: Workspace) -> None:
-    _created_at(ws, datetime(2026, 1, 15, 23, 30, tzinfo=UTC))
+    Partner.objects.filter(pk=ws.partner.pk).update(time_zone="Europe/Berlin")
     client = session_client(_speaks(ws.member("contact"), "de"), verified=False)
-    text = text_of(client.get("/"))
-    assert "Arbeitsbereich erstellt 16. Januar 2026 00:30" in text
+    text = text_of(_page_at(client, datetime(2026, 1, 15, 23, 30, tzinfo=UTC)))
+    assert "16. Januar 2026 00:30" in text
 
 
 @pytest.mark.django_db
 def test_an_unknown_stored_time_zone_falls_back_to_the_workspaces(ws: Workspace) -> None:
-    _created_at(ws, datetime(2026, 7, 1, 10, 0, tzinfo=UTC))
+    Partner.objects.filter(pk=ws.partner.pk).update(time_zone="Europe/Berlin")
     client = session_client(_speaks(ws.member("contact"), "de", "Mars/Olympus"), verified=False)
-    assert "1. Juli 2026 12:00" in text_of(client.get("/"))
+    assert "1. Juli 2026 12:00" in text_of(
+        _page_at(client, datetime(2026, 7, 1, 10, 0, tzinfo=UTC))
+    )
 
 
 # --- the catalogue -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from .invitations import (
 )
 from .passwords import request_password_reset, reset_link_invalid, reset_password
 from .people import change_staff_access, create_member
-from .preferences import set_own_language
+from .preferences import set_own_language, set_own_time_zone
 from .second_factor import (
     confirm_totp_enrolment,
     disable_own_mfa,
@@ -42,6 +42,7 @@ __all__ = [
     "revoke_api_token",
     "revoke_invitation",
     "set_own_language",
+    "set_own_time_zone",
     "start_totp_enrolment",
     "too_many_sign_in_failures",
     "verify_second_factor",
