@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from partnerdesk.customers.models import Customer
 
-from .permissions import STAFF_ROLES, Role
+from .permissions import CATALOGUE, STAFF_ROLES, Role, permissions_for
 
 STAFF_ROLE_CHOICES = [(role.value, role.label) for role in Role if role in STAFF_ROLES]
 
@@ -100,3 +101,11 @@ class TokenForm(forms.Form):
         help_text=_("What the token is for, e.g. “RMM sync”."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+def staff_role_guide() -> list[tuple[StrOrPromise, list[StrOrPromise]]]:
+    """Each staff role with what it allows, in the catalogue's words and order."""
+    return [
+        (label, [text for code, text in CATALOGUE.items() if code in permissions_for(value)])
+        for value, label in STAFF_ROLE_CHOICES
+    ]

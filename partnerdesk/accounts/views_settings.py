@@ -24,7 +24,7 @@ from partnerdesk.partners.forms import show_action_errors
 from partnerdesk.tickets.console import SignInFirst, console_page, staff_actor
 
 from . import access, actions, selectors
-from .forms_settings import InviteForm, MemberForm, TokenForm
+from .forms_settings import InviteForm, MemberForm, TokenForm, staff_role_guide
 from .models import Membership
 
 NEW_TOKEN_KEY = "partnerdesk_new_token"  # noqa: S105 (a session key, not a secret)
@@ -106,7 +106,10 @@ def invite(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("accounts:staff")
     return render(
-        request, "accounts/settings/invite.html", {"section": "staff", "form": form}, status=status
+        request,
+        "accounts/settings/invite.html",
+        {"section": "staff", "form": form, "roles": staff_role_guide()},
+        status=status,
     )
 
 
@@ -161,6 +164,7 @@ def member(request: HttpRequest, membership_id: str) -> HttpResponse:
         "membership": membership,
         "is_self": membership.pk == actor.membership_id,
         "mfa": bool(selectors.mfa_enrolled_user_ids([membership.user_id])),
+        "roles": staff_role_guide(),
     }
     return render(request, "accounts/settings/member.html", context, status=status)
 

@@ -34,22 +34,20 @@ class WorkspaceForm(forms.Form):
         label=_("Default language"),
         help_text=_("For people who have not chosen one, and for mail to new customers."),
     )
-    instance = forms.ChoiceField(label=_("Partner Center instance"))
-    partner_type = forms.ChoiceField(label=_("Partner type"), choices=PartnerType.choices)
-    provider = forms.ChoiceField(
-        label=_("Indirect provider on this server"),
-        required=False,
-        help_text=_("Indirect resellers only: the provider's workspace, if it runs here."),
+    instance = forms.ChoiceField(
+        label=_("Partner Center instance"),
+        help_text=_("Microsoft Cloud Germany closed in 2021: only workspaces on it keep it."),
     )
+    partner_type = forms.ChoiceField(
+        label=_("Partner type"),
+        choices=PartnerType.choices,
+        help_text=_("An indirect reseller names its indirect provider."),
+    )
+    provider = forms.ChoiceField(label=_("Provider on this server"), required=False)
     provider_name = forms.CharField(
-        label=_("Indirect provider elsewhere: name"),
-        max_length=200,
-        required=False,
-        help_text=_("Indirect resellers whose provider does not use this server."),
+        label=_("Or, elsewhere: provider name"), max_length=200, required=False
     )
-    provider_mpn_id = forms.CharField(
-        label=_("Indirect provider elsewhere: partner ID"), max_length=20, required=False
-    )
+    provider_mpn_id = forms.CharField(label=_("Provider partner ID"), max_length=20, required=False)
     mpn_id = forms.CharField(
         label=_("Partner ID"),
         max_length=20,
@@ -80,7 +78,7 @@ class WorkspaceForm(forms.Form):
             if value not in CLOSED_INSTANCES or value == workspace.instance
         ]
         self.fields["provider"].choices = [  # type: ignore[attr-defined]
-            ("", _("None (the provider is elsewhere)")),
+            ("", _("None on this server")),
             *providers,
         ]
 
@@ -120,6 +118,7 @@ class SupportProfileForm(forms.Form):
         label=_("Support phone"),
         max_length=40,
         required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         help_text=_("With the country code, e.g. +49 89 1234 5678."),
         validators=[
             RegexValidator(

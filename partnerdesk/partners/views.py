@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import select_template
 from django.utils.translation import gettext as _
 
 from partnerdesk.core import policies
@@ -101,8 +102,22 @@ def _settings_form_page(
         status = 422
     elif can_manage:
         form = form_class(initial=form_class.initial_for(workspace), **extra)
-    context = {"workspace": workspace, "form": form, "section": section, "can_manage": can_manage}
+    context = {
+        "workspace": workspace,
+        "form": form,
+        "section": section,
+        "can_manage": can_manage,
+        **_portal_preview(),
+    }
     return render(request, template, context, status=status)
+
+
+def _portal_preview() -> dict[str, str]:
+    """The support box as the portal draws it (its own template and stylesheet), or a plain
+    stand-in where the portal is not installed."""
+    name = select_template(["portal/_support.html", "partners/_support_box.html"]).template.name
+    portal = name == "portal/_support.html"
+    return {"preview_template": str(name), "portal_css": "portal/portal.css" if portal else ""}
 
 
 @console_page
