@@ -156,9 +156,6 @@ class MergeForm(forms.Form):
     def __init__(self, *args: Any, ticket_prefix: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ticket_prefix = ticket_prefix
-        self.fields["into"].help_text = _("Its reference or number, such as %(example)s.") % {
-            "example": f"{ticket_prefix}-1042"
-        }
 
     def clean_into(self) -> int:
         given = self.cleaned_data["into"].strip()
