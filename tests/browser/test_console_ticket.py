@@ -5,6 +5,8 @@ every step land under test-output/screenshots/<test name>/."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django_otp.oath import TOTP
@@ -32,8 +34,14 @@ def sign_in_with_code(page: Page, base: str, membership: Membership) -> None:
 
 
 def test_an_agent_works_a_ticket_without_a_page_reload(
-    page: Page, live_server: LiveServer, shot: Shot, console: Console
+    page: Page,
+    live_server: LiveServer,
+    shot: Shot,
+    console: Console,
+    settings: Any,
+    tmp_path: Path,
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path  # the attachment's file
     ws = make_workspace("Nordwind IT")
     agent = ws.member("helpdesk_agent")
     contacts = contacts_for(ws)
@@ -68,9 +76,13 @@ def test_an_agent_works_a_ticket_without_a_page_reload(
     body = page.locator("#reply-body")
     expect(body).to_be_focused()
     body.fill("Wir prüfen das und melden uns heute noch.")
+    page.get_by_label("Attach files").set_input_files(
+        [{"name": "anleitung.txt", "mimeType": "text/plain", "buffer": b"Schritt 1: neu starten"}]
+    )
     page.get_by_role("button", name="Send reply").click()
     timeline = page.locator("#ticket-timeline")
     expect(timeline.get_by_text("Wir prüfen das und melden uns heute noch.")).to_be_visible()
+    expect(timeline.get_by_role("link", name="anleitung.txt")).to_be_visible()
     expect(page.locator("#reply-body")).to_have_value("")
     expect(page.get_by_test_id("status-section").get_by_test_id("status")).to_have_text("Open")
     shot("replied")

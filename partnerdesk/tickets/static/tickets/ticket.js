@@ -57,8 +57,15 @@
   });
 
   // A refusal comes back as the form with the reason beside the control: show it.
+  // A session that ended sends the request to the sign-in page: go there, do not swap it in.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr.status;
+    var xhr = event.detail.xhr;
+    if (xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) {
+      event.detail.shouldSwap = false;
+      window.location.assign(xhr.responseURL);
+      return;
+    }
+    var status = xhr.status;
     if ((status === 409 || status === 422) && document.querySelector(".ticket-page")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
