@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partnerdesk.core.actor import Actor
+from partnerdesk.core.errors import DomainError
 from partnerdesk.core.http import allow
 from partnerdesk.tickets import access, actions, selectors
 from partnerdesk.tickets.enums import Channel, Status
@@ -39,6 +41,17 @@ def _thread(actor: Actor, ticket: Ticket) -> list[dict[str, Any]]:
     return sorted(chain(replies, changes), key=lambda item: item["at"])
 
 
+def _merged_link(actor: Actor, ticket: Ticket) -> str:
+    """Where the request it was merged into is, if the actor may see that one too."""
+    if ticket.merged_into_id is None:
+        return ""
+    try:
+        access.get_ticket_for(actor, ticket.merged_into_id)
+    except DomainError:
+        return ""
+    return reverse("portal:ticket", args=[ticket.merged_into_id])
+
+
 def _ticket_page(
     request: HttpRequest, actor: Actor, ticket: Ticket, form: ReplyForm, *, status: int = 200
 ) -> HttpResponse:
@@ -52,6 +65,7 @@ def _ticket_page(
             "merged_reference": f"{ticket.partner.ticket_prefix}-{ticket.merged_into.number}"
             if ticket.merged_into
             else "",
+            "merged_link": _merged_link(actor, ticket),
             "thread": _thread(actor, ticket),
             "files": list(selectors.ticket_files_of(actor, ticket)),
             "form": form,

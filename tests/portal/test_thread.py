@@ -234,3 +234,49 @@ def test_the_thread_costs_the_same_for_3_and_30_messages(
         actions.reply(actor, ticket=ticket, body=f"reply {i}", files=[text_file()])
     actions.change_ticket(agent, ticket=ticket, changes=TicketChanges(status="pending_customer"))
     assert queries() == few
+
+
+def test_internal_files_cannot_be_downloaded_by_customer_people(
+    ws: Workspace, contacts: dict[str, Contact]
+) -> None:
+    ticket = worked(ws, filed_for(ws, contacts["contact"]))
+    for person in ("contact", "manager"):
+        client = session_client(ws.member(person))
+        for attachment in Attachment.objects.filter(ticket=ticket):
+            response = client.get(f"/api/v1/attachments/{attachment.pk}/download")
+            assert response.status_code == (404 if attachment.internal else 200)
+
+
+def test_a_merged_request_points_to_the_one_it_was_merged_into(
+    ws: Workspace, contacts: dict[str, Contact]
+) -> None:
+    agent = ws.actor("helpdesk_agent")
+    original = filed_for(ws, contacts["contact"], "Original")
+    duplicate = filed_for(ws, contacts["contact"], "Doppelt")
+    actions.merge_tickets(agent, duplicate=duplicate, original=original)
+    client = session_client(ws.member("contact"))
+    page = client.get(f"/portal/tickets/{duplicate.pk}/").content.decode()
+    reference = f"{ws.partner.ticket_prefix}-{original.number}"
+    assert f"This request was combined with {reference}" in page
+    assert f'href="/portal/tickets/{original.pk}/"' in page
+    # Merged into a colleague's request the contact cannot open: named, not linked.
+    colleagues = filed_for(ws, contacts["manager"], "Chefsache")
+    other = filed_for(ws, contacts["contact"], "Auch doppelt")
+    actions.merge_tickets(agent, duplicate=other, original=colleagues)
+    page = client.get(f"/portal/tickets/{other.pk}/").content.decode()
+    assert f"combined with {ws.partner.ticket_prefix}-{colleagues.number}" in page
+    assert f"/portal/tickets/{colleagues.pk}/" not in page
+
+
+def test_a_request_without_a_requester_shows_the_organisation(ws: Workspace) -> None:
+    ticket = actions.file_ticket(
+        ws.actor("helpdesk_agent"),
+        customer=ws.customers["a"],
+        subject="Anruf der Zentrale",
+        description="Telefonanlage",
+        category="how_to",
+        severity="C",
+        channel="phone",
+    ).ticket
+    text = text_of(session_client(ws.member("manager")).get(f"/portal/tickets/{ticket.pk}/"))
+    assert f"{ws.customers['a'].name} ·" in text
