@@ -42,7 +42,13 @@ class QueueFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=_any(_("Any category"), Category.choices)
     )
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=QueueSort.choices)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=QueueSort.choices,
+        # console.js leaves the default out of the address it pushes
+        widget=forms.Select(attrs={"data-default": QueueSort.ACTIVITY.value}),
+    )
 
     def __init__(
         self,

@@ -257,14 +257,20 @@
 
   // --- htmx -------------------------------------------------------------------------------
 
-  // Filter forms marked data-drop-empty leave "any" values out of the URL they push.
+  // Filter forms marked data-drop-empty leave "any" and default values out of the URL they
+  // push, so a bookmarked address says only what was chosen.
   document.addEventListener("htmx:configRequest", function (event) {
     var source = event.detail && event.detail.elt;
     if (!source || !source.hasAttribute || !source.hasAttribute("data-drop-empty")) return;
     var data = event.detail.formData;
     if (!data || typeof data.keys !== "function") return;
-    Array.from(data.keys()).forEach(function (name) {
-      if (data.getAll(name).every(function (value) { return value === ""; })) data.delete(name);
+    Array.from(new Set(data.keys())).forEach(function (name) {
+      var field = source.querySelector('[name="' + name + '"]');
+      var byDefault = (field && field.getAttribute("data-default")) || "";
+      var values = data.getAll(name);
+      if (values.every(function (value) { return value === "" || value === byDefault; })) {
+        data.delete(name);
+      }
     });
   });
 
