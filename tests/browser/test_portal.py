@@ -216,3 +216,52 @@ def test_a_manager_follows_a_colleagues_request(
     shot("colleagues-request")
 
     assert console.problems() == []
+
+
+def test_a_contact_closes_a_solved_request_and_changes_language_and_time_zone(
+    page: Page, live_server: LiveServer, shot: Shot, console: Console
+) -> None:
+    ws = workspace()
+    ticket = actions.file_ticket(
+        ws.actor("contact"),
+        customer=ws.customers["a"],
+        subject="VPN verbindet nicht",
+        description="Seit gestern Abend kommt keine VPN-Verbindung zustande.",
+        category="connectivity",
+        severity="A",
+        channel="portal",
+    ).ticket
+    agent = ws.actor("helpdesk_agent")
+    actions.reply(agent, ticket=ticket, body="Das Zertifikat war abgelaufen; es ist erneuert.")
+    actions.change_ticket(agent, ticket=ticket, changes=TicketChanges(status="resolved"))
+
+    sign_in(page, live_server.url, ws.member("contact").user.email)
+    page.get_by_role("link", name="Solved and closed").click()
+    page.get_by_role("link", name="VPN verbindet nicht").click()
+    expect(page.get_by_test_id("status")).to_have_text("Solved")
+    expect(page.get_by_test_id("solved-box")).to_be_visible()
+    shot("solved")
+
+    page.get_by_test_id("solved-box").get_by_role("link", name="Yes, close my request").click()
+    expect(page.get_by_role("heading", name=re.compile(r"Close .*\?"))).to_be_visible()
+    shot("close-confirmation")
+    page.get_by_role("button", name="Yes, close my request").click()
+    expect(page.get_by_test_id("status")).to_have_text("Closed")
+    expect(page.get_by_test_id("closed-box")).to_be_visible()
+    expect(page.get_by_test_id("reply-form")).to_have_count(0)
+    shot("closed")
+
+    page.get_by_role("link", name="Your settings: language and time zone").click()
+    expect(page.get_by_role("heading", name="Your settings")).to_be_visible()
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_label("Language").select_option("de")
+    shot("settings")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.locator("header")).to_contain_text("Abmelden")
+    expect(page.get_by_label("Zeitzone")).to_have_value("America/New_York")
+    shot("settings-saved-in-german")
+    user = User.objects.get(pk=ws.member("contact").user_id)
+    assert (user.language, user.time_zone) == ("de", "America/New_York")
+
+    assert console.problems() == []
