@@ -1,8 +1,10 @@
 """One-time tokens that keep a submitted form from filing twice.
 
 Showing the new-request form issues a token (kept in the session, hidden in the form).
-Filing consumes it and remembers which ticket it made, so the same form sent again (a second
-click, a reload after posting, the back button) leads to that ticket instead of a copy.
+Sending the form claims it: the claim is written to the session at once, before the ticket
+is filed, so a second copy of the form arriving meanwhile (a double click without scripts)
+sees it taken. Filing consumes it and remembers which ticket it made, so the same form sent
+again later (a reload after posting, the back button) leads to that ticket, not to a copy.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ import uuid
 from django.http import HttpRequest
 
 OUTSTANDING = "portal_form_tokens"
+PENDING = "portal_form_tokens_pending"
 USED = "portal_form_tokens_used"
 KEEP = 20
 
 
+def _without(request: HttpRequest, key: str, token: str) -> list[str]:
+    return [t for t in request.session.get(key, []) if t != token]
+
+
 def issue(request: HttpRequest) -> str:
     token = uuid.uuid4().hex
-    outstanding = [t for t in request.session.get(OUTSTANDING, []) if t != token]
-    request.session[OUTSTANDING] = [*outstanding, token][-KEEP:]
+    request.session[OUTSTANDING] = [*_without(request, OUTSTANDING, token), token][-KEEP:]
     return token
 
 
@@ -33,8 +39,30 @@ def is_outstanding(request: HttpRequest, token: str) -> bool:
     return bool(token) and token in request.session.get(OUTSTANDING, [])
 
 
+def is_pending(request: HttpRequest, token: str) -> bool:
+    """Another copy of this form is being filed right now."""
+    return bool(token) and token in request.session.get(PENDING, [])
+
+
+def claim(request: HttpRequest, token: str) -> bool:
+    """Take an outstanding token for this submission; saved at once so others see it."""
+    if not is_outstanding(request, token):
+        return False
+    request.session[OUTSTANDING] = _without(request, OUTSTANDING, token)
+    request.session[PENDING] = [*_without(request, PENDING, token), token][-KEEP:]
+    request.session.save()
+    return True
+
+
+def release(request: HttpRequest, token: str) -> None:
+    """Filing failed: the form may be sent again with the same token."""
+    request.session[PENDING] = _without(request, PENDING, token)
+    request.session[OUTSTANDING] = [*_without(request, OUTSTANDING, token), token][-KEEP:]
+    request.session.save()
+
+
 def consume(request: HttpRequest, token: str, *, ticket_id: str) -> None:
-    request.session[OUTSTANDING] = [t for t in request.session.get(OUTSTANDING, []) if t != token]
+    request.session[PENDING] = _without(request, PENDING, token)
     used: dict[str, str] = dict(request.session.get(USED, {}))
     used[token] = ticket_id
     request.session[USED] = dict(list(used.items())[-KEEP:])

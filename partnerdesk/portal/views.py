@@ -116,10 +116,15 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if earlier is not None:
         messages.info(request, _("This request was already sent; here it is."))
         return redirect("portal:ticket", ticket_id=earlier)
+    if form_tokens.is_pending(request, token):
+        messages.info(
+            request, _("This request is being sent already; it shows in your list in a moment.")
+        )
+        return redirect("portal:home")
     form = NewRequestForm(request.POST, request.FILES)
     if not form.is_valid():
         return _retry(request, actor, form, token)
-    if not form_tokens.is_outstanding(request, token):
+    if not form_tokens.claim(request, token):
         form.add_error(
             None,
             _(
@@ -128,26 +133,19 @@ def new_request(request: HttpRequest) -> HttpResponse:
             ),
         )
         return _retry(request, actor, form, token)
-    data = form.cleaned_data
     try:
-        filed = actions.file_ticket(
-            actor,
-            customer=get_customer_for(actor, actor.customer_id or ""),
-            subject=data["subject"],
-            description=data["description"],
-            category=data["category"],
-            severity=data["severity"],
-            channel=Channel.PORTAL,
-            service=data["service"],
-            files=data["attachments"],
-        )
+        filed = _file(actor, form.cleaned_data)
     except DomainError as error:
+        form_tokens.release(request, token)
         if not error.errors:
             raise
         for problem in error.errors:
             field = problem.field if problem.field in form.fields else None
             form.add_error(field, str(problem.message))
         return _retry(request, actor, form, token)
+    except BaseException:
+        form_tokens.release(request, token)
+        raise
     ticket = filed.ticket
     form_tokens.consume(request, token, ticket_id=str(ticket.pk))
     reference = f"{ticket.partner.ticket_prefix}-{ticket.number}"
@@ -160,12 +158,24 @@ def new_request(request: HttpRequest) -> HttpResponse:
         messages.error(
             request,
             _("%(file)s was not attached: %(reason)s")
-            % {
-                "file": rejected.filename,
-                "reason": rejected.reason,
-            },
+            % {"file": rejected.filename, "reason": rejected.reason},
         )
     return redirect("portal:ticket", ticket_id=ticket.pk)
+
+
+def _file(actor: Actor, data: dict[str, Any]) -> actions.Filed:
+    """File the request for the person's own organisation, from the portal, with its files."""
+    return actions.file_ticket(
+        actor,
+        customer=get_customer_for(actor, actor.customer_id or ""),
+        subject=data["subject"],
+        description=data["description"],
+        category=data["category"],
+        severity=data["severity"],
+        channel=Channel.PORTAL,
+        service=data["service"],
+        files=data["attachments"],
+    )
 
 
 def _retry(request: HttpRequest, actor: Actor, form: NewRequestForm, token: str) -> HttpResponse:

@@ -200,3 +200,40 @@ def contacts_of(ws: Workspace) -> dict[str, Contact]:
     from tests.kit import contacts_for
 
     return contacts_for(ws)
+
+
+def test_a_copy_sent_while_the_first_is_being_filed_files_nothing(
+    ws: Workspace, contacts: dict[str, Contact]
+) -> None:
+    client = session_client(ws.member("contact"))
+    token = open_form(client)
+    # The first copy claimed the token and is being filed (as two quick clicks would do).
+    session = client.session
+    session["portal_form_tokens"] = []
+    session["portal_form_tokens_pending"] = [token]
+    session.save()
+    response = client.post("/portal/new/", {**GOOD, "form_token": token})
+    assert response.status_code == 302 and response["Location"] == "/portal/"
+    assert not Ticket.objects.exists()
+    assert "being sent already" in text_of(client.get("/portal/"))
+
+
+def test_a_refusal_while_filing_gives_the_token_back(
+    ws: Workspace, contacts: dict[str, Contact], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerdesk.core.errors import invalid
+    from partnerdesk.portal import views
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise invalid("subject", "Too similar to an open request.")
+
+    client = session_client(ws.member("contact"))
+    token = open_form(client)
+    monkeypatch.setattr(views.actions, "file_ticket", refuse)
+    response = client.post("/portal/new/", {**GOOD, "form_token": token})
+    assert response.status_code == 422
+    assert "Too similar to an open request." in text_of(response)
+    assert token_of(response) == token
+    monkeypatch.undo()
+    assert client.post("/portal/new/", {**GOOD, "form_token": token}).status_code == 302
+    assert Ticket.objects.count() == 1
