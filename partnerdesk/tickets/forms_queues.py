@@ -31,7 +31,10 @@ class QueueFilterForm(forms.Form):
     """What narrows a queue and how it is sorted; every field is in the query string."""
 
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_any(_("Any status"), Status.choices)
+        label=_("Status"),
+        required=False,
+        choices=_any(_("Any status"), Status.choices),
+        widget=forms.Select(attrs={"data-shortcut": "f"}),  # f: to the filters
     )
     severity = forms.ChoiceField(
         label=_("Severity"), required=False, choices=_any(_("Any severity"), Severity.choices)

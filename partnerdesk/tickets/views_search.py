@@ -18,7 +18,7 @@ from . import search as ticket_search
 from . import selectors
 from .console import console_page, staff_actor
 from .search_selectors import search_count, search_tickets
-from .selectors_customers import customers_named
+from .selectors_customers import capped_label, customers_named
 
 PAGE_SIZE = 25
 # "PD-1042", "pd 1042", "#1042" or "1042": a reference or a bare ticket number.
@@ -62,7 +62,10 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "count": search_count(actor, query=q) if not cursor else None,
-            "customers": customers_named(actor, text=q) if not cursor else [],
+            "customers": [
+                (customer, capped_label(customer.open_count))  # type: ignore[attr-defined]
+                for customer in (customers_named(actor, text=q) if not cursor else [])
+            ],
             "is_later_page": bool(cursor),
             "first_url": f"{reverse('tickets:search')}?{urlencode({'q': q})}",
             "next_url": (
