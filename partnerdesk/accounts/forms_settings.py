@@ -8,11 +8,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from partnerdesk.customers.models import Customer
 
-from .permissions import CATALOGUE, STAFF_ROLES, Role, permissions_for
+from .permissions import CATALOGUE, CUSTOMER_ROLES, STAFF_ROLES, Role, permissions_for
 
 STAFF_ROLE_CHOICES = [(role.value, role.label) for role in Role if role in STAFF_ROLES]
 
@@ -89,9 +88,16 @@ class MemberForm(forms.Form):
 
     ACTION_FIELDS: dict[str, str] = {"limited_customer_ids": "limited_customers"}
 
-    def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, customers: QuerySet[Customer], is_self: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["limited_customers"].queryset = customers  # type: ignore[attr-defined]
+        if is_self:
+            # Nobody lowers their own role or locks themselves out (the action refuses it
+            # too); posted values for these fields are ignored.
+            self.fields["role"].disabled = True
+            self.fields["is_active"].disabled = True
 
 
 class TokenForm(forms.Form):
@@ -103,9 +109,16 @@ class TokenForm(forms.Form):
     )
 
 
-def staff_role_guide() -> list[tuple[StrOrPromise, list[StrOrPromise]]]:
-    """Each staff role with what it allows, in the catalogue's words and order."""
-    return [
-        (label, [text for code, text in CATALOGUE.items() if code in permissions_for(value)])
-        for value, label in STAFF_ROLE_CHOICES
+def staff_role_guide() -> dict[str, Any]:
+    """What each staff role allows, as a table: the catalogue's permissions (those that mean
+    something for staff) down, the roles across."""
+    roles = [(value, label) for value, label in STAFF_ROLE_CHOICES]
+    customer_only = set().union(*(permissions_for(r) for r in CUSTOMER_ROLES)) - set().union(
+        *(permissions_for(r) for r in STAFF_ROLES if r != Role.GLOBAL_ADMIN)
+    )
+    rows = [
+        (text, [code in permissions_for(value) for value, _label in roles])
+        for code, text in CATALOGUE.items()
+        if code not in customer_only
     ]
+    return {"roles": [label for _value, label in roles], "rows": rows}

@@ -132,6 +132,7 @@ def member(request: HttpRequest, membership_id: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial=_member_initial(membership),
         customers=_customers(actor),
+        is_self=membership.pk == actor.membership_id,
     )
     status = 200
     if request.method == "POST":

@@ -12,7 +12,9 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from partnerdesk.accounts import actions as accounts_actions
 from partnerdesk.accounts.models import ApiToken, Invitation, Membership
+from partnerdesk.core.errors import conflict
 from tests.accounts.helpers import (
     Browser,
     audit_actions,
@@ -323,14 +325,36 @@ def test_the_admin_changes_a_members_role_limits_and_activity(ws: Workspace) -> 
 def test_the_admin_cannot_demote_or_deactivate_themselves(ws: Workspace) -> None:
     me = ws.member("global_admin")
     client = session_client(me)
-    assert "This is you" in text_of(client.get(f"/settings/staff/{me.pk}/"))
+    page = client.get(f"/settings/staff/{me.pk}/")
+    assert "This is you" in text_of(page)
+    body = page.content.decode()
+    assert re.search(r'<select name="role"[^>]*disabled', body)
+    assert re.search(r'<input type="checkbox" name="is_active"[^>]*disabled', body)
     before = membership_state(me)
+    # Posted anyway, the role and the activity are ignored; the limits still save.
     for data in (member_form(me, role="sales_agent"), member_form(me, is_active=None)):
-        response = client.post(f"/settings/staff/{me.pk}/", data)
-        assert response.status_code == 409
-        assert "You cannot change your own role" in text_of(response)
-        assert response.content.decode().count('data-testid="member-form"') == 1
+        assert location(client.post(f"/settings/staff/{me.pk}/", data)) == "/settings/staff/"
     assert membership_state(me) == before
+
+
+def test_an_actions_refusal_is_shown_above_the_form(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refusal that names no field (a conflict the action finds) is the form's own error,
+    with the action's status; nothing changes."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise conflict("cannot_demote_self", "You cannot change your own role.")
+
+    monkeypatch.setattr(accounts_actions, "change_staff_access", refuse)
+    target = ws.member("sales_agent")
+    before = membership_state(target)
+    response = session_client(ws.member("global_admin")).post(
+        f"/settings/staff/{target.pk}/", member_form(target, role="admin_agent")
+    )
+    assert response.status_code == 409
+    assert field_errors(response)["__all__"] == ["You cannot change your own role."]
+    assert membership_state(target) == before
 
 
 @pytest.mark.parametrize(

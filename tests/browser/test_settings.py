@@ -120,3 +120,47 @@ def test_a_helpdesk_agent_sees_the_workspace_read_only(
     expect(menu.get_by_role("link", name="Staff")).to_have_count(0)
     shot("workspace-read-only")
     assert console.problems() == []
+
+
+def test_refusals_show_next_to_the_fields(
+    page: Page, live_server: LiveServer, shot: Shot, console: Console
+) -> None:
+    ws = make_workspace("Nordwind IT")
+    admin = ws.member("global_admin")
+    base = live_server.url
+    sign_in_past_mfa(page, base, admin)
+
+    page.goto(base + "/settings/")
+    page.get_by_label("Name", exact=True).fill("")
+    page.get_by_label("Partner type").select_option(label="Indirect reseller")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator('[data-field="name"]')).to_contain_text("This field is required.")
+    shot("workspace-errors")
+    page.get_by_label("Name", exact=True).fill("Nordwind IT GmbH")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator('[data-field="provider"]')).to_contain_text("names its provider")
+    expect(page.get_by_test_id("provider-fields")).to_be_visible()
+    shot("provider-required")
+
+    # The admin's own page: their role and activity are not theirs to change.
+    page.goto(base + f"/settings/staff/{admin.pk}/")
+    expect(page.get_by_label("Role")).to_be_disabled()
+    expect(page.get_by_label("Active")).to_be_disabled()
+    shot("own-page")
+
+    # An invitation to someone already in the team is refused next to the address.
+    page.goto(base + "/settings/staff/invite/")
+    page.get_by_label("E-mail address").fill(ws.member("sales_agent").user.email)
+    page.get_by_label("Role").select_option(label="Helpdesk agent")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator('[data-field="email"]')).to_contain_text("already a member")
+    shot("already-a-member")
+
+    # Another member: limits and the second factor.
+    page.goto(base + f"/settings/staff/{ws.member('limited_agent').pk}/")
+    expect(page.get_by_label(ws.customers["a"].name)).to_be_checked()
+    page.get_by_text("What each role may do").click()
+    shot("member")
+
+    # The refusals themselves are 422 and 409 pages (logged by the browser too); nothing else.
+    assert console.problems(allow=(r"/favicon\.ico", r"\b(422|409)\b.*/settings/")) == []
