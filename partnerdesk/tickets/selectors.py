@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import models
@@ -18,9 +20,11 @@ from partnerdesk.partners.selectors import current_workspace
 
 from .enums import OPEN_STATUSES, Category, Severity, Status
 from .models import Attachment, CannedReply, Message, Tag, Ticket, TicketEvent, TicketWatcher
+from .snippets import Snippet
 
 QUEUE_ORDER = ["-last_activity_at", "-id"]
 COUNT_CAP = 99
+SNIPPET_TEXT = 20_000  # of a search document's text read for a result's snippet
 
 
 def visible_tickets(actor: Actor) -> QuerySet[Ticket]:
@@ -192,6 +196,57 @@ def workspace_tags(actor: Actor) -> list[str]:
         .order_by("name")
         .values_list("name", flat=True)[:200]
     )
+
+
+def hit_snippets(
+    actor: Actor, *, tickets: list[Ticket], terms: Sequence[str]
+) -> dict[uuid.UUID, Snippet]:
+    """For search results: where each ticket's text (its description and thread, internal
+    notes only for those who see them) holds one of `terms`. Two queries for the page."""
+    from django.db.models.functions import Left
+
+    from .models import TicketSearchDocument, TicketTag
+    from .snippets import body_lines, snippet_in
+
+    if not tickets or not terms:
+        return {}
+    ids = [t.pk for t in tickets]
+    internal = sees_internal(actor)
+    documents = TicketSearchDocument.objects.filter(
+        partner_id=actor.workspace_id, ticket_id__in=ids
+    ).values_list(
+        "ticket_id",
+        Left("public_text", SNIPPET_TEXT),
+        Left("internal_text", SNIPPET_TEXT) if internal else models.Value(""),
+        "ticket__requester__name",
+        "ticket__requester__email",
+    )
+    tags: dict[uuid.UUID, list[str]] = {}
+    for ticket_id, name in (
+        TicketTag.objects.filter(partner_id=actor.workspace_id, ticket_id__in=ids)
+        .order_by("ticket_id", "tag__name")
+        .values_list("ticket_id", "tag__name")
+    ):
+        tags.setdefault(ticket_id, []).append(name)
+    by_id = {t.pk: t for t in tickets}
+    found: dict[uuid.UUID, Snippet] = {}
+    for ticket_id, public, internal_text, requester, email in documents:
+        ticket = by_id[ticket_id]
+        header = [
+            str(ticket.number),
+            f"{ticket.partner.ticket_prefix}-{ticket.number}",
+            ticket.subject,
+            ticket.customer.name,
+            requester or "",
+            email or "",
+            re.sub(r"[@.]", " ", email) if email else "",
+            " ".join(tags.get(ticket_id, [])),
+        ]
+        lines = body_lines(public, header) + (internal_text.split("\n") if internal_text else [])
+        snippet = snippet_in(lines, terms)
+        if snippet is not None:
+            found[ticket_id] = snippet
+    return found
 
 
 # --- queues -----------------------------------------------------------------------------------

@@ -53,14 +53,20 @@ def search(request: HttpRequest) -> HttpResponse:
         return jump
     cursor = request.GET.get("cursor") or None
     try:
-        ticket_search.parse_query(q)
+        parsed = ticket_search.parse_query(q)
     except DomainError as error:
         context["error"] = error.errors[0].message if error.errors else error.message
         return render(request, "tickets/search.html", context, status=422)
     page = search_tickets(actor, query=q, cursor=cursor, limit=PAGE_SIZE)
+    snippets = (
+        selectors.hit_snippets(actor, tickets=page.items, terms=parsed.terms)
+        if parsed.number is None
+        else {}
+    )
     context.update(
         {
             "page": page,
+            "hits": [(ticket, snippets.get(ticket.pk)) for ticket in page.items],
             "count": search_count(actor, query=q) if not cursor else None,
             "customers": [
                 (customer, capped_label(customer.open_count))  # type: ignore[attr-defined]

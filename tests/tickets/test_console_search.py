@@ -3,6 +3,8 @@ or number that opens its ticket, an empty state that explains, flat query counts
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -120,3 +122,43 @@ def test_search_costs_the_same_for_few_and_many_hits(ws: Workspace, agent: Clien
     for i in range(30):
         file(ws, f"Server mehr {i}", customer="b")
     assert queries() == small
+
+
+def _snippets(html: str) -> list[str]:
+    found = re.findall(r'data-testid="snippet">(.*?)</p>', html, re.S)
+    return [re.sub(r"\s+", " ", s) for s in found]
+
+
+def test_a_hit_shows_where_the_words_were_found(ws: Workspace, agent: Client) -> None:
+    ticket = file(ws, "Outlook", description="Seit Montag meldet Outlook: Profil beschädigt.")
+    actions.reply(ws.actor("helpdesk_agent"), ticket=ticket, body="Bitte den Cache leeren.")
+    html = agent.get("/desk/search/", {"q": "beschadigt"}).content.decode()
+    assert _snippets(html) == ["Seit Montag meldet Outlook: Profil <mark>beschädigt</mark>."]
+    html = agent.get("/desk/search/", {"q": "cache"}).content.decode()
+    assert _snippets(html) == ["Bitte den <mark>Cache</mark> leeren."]
+    # A hit in the subject needs no passage: the row shows the subject.
+    assert _snippets(agent.get("/desk/search/", {"q": "outlook"}).content.decode()) == [
+        "Seit Montag meldet <mark>Outlook</mark>: Profil beschädigt."
+    ]
+
+
+def test_an_internal_note_is_quoted_only_to_who_may_read_it(ws: Workspace) -> None:
+    ticket = file(ws, "Firewall", description="Kein VPN.")
+    actions.reply(
+        ws.actor("helpdesk_agent"), ticket=ticket, body="Kennwort steht im Tresor", internal=True
+    )
+    agent = session_client(ws.member("helpdesk_agent"))
+    assert _snippets(agent.get("/desk/search/", {"q": "tresor"}).content.decode()) == [
+        "Kennwort steht im <mark>Tresor</mark>"
+    ]
+    sales = session_client(ws.member("sales_agent")).get("/desk/search/", {"q": "tresor"})
+    assert "Tresor" not in sales.content.decode() and "Firewall" not in sales.content.decode()
+    sales = session_client(ws.member("sales_agent")).get("/desk/search/", {"q": "vpn"})
+    assert "Tresor" not in sales.content.decode()
+
+
+def test_snippets_are_escaped(ws: Workspace, agent: Client) -> None:
+    file(ws, "HTML", description="<script>alert('x')</script> im Formular")
+    html = agent.get("/desk/search/", {"q": "formular"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
