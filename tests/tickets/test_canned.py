@@ -14,7 +14,15 @@ from partnerdesk.demo.canned import DEMO_CANNED_REPLIES, load_canned_replies
 from partnerdesk.tickets import actions
 from partnerdesk.tickets.canned_text import PlaceholderValues, substitute, unknown_placeholders
 from partnerdesk.tickets.models import CannedReply, Ticket
-from tests.kit import CUSTOMER_PEOPLE, Workspace, api_client, contacts_for, problem, session_client
+from tests.kit import (
+    CUSTOMER_PEOPLE,
+    Workspace,
+    api_client,
+    contacts_for,
+    max_queries,
+    problem,
+    session_client,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -347,3 +355,28 @@ def test_api_problem_names_the_field_on_a_missing_title(ws: Workspace) -> None:
     )
     assert response.status_code == 422
     assert problem(response)["errors"][0]["field"] == "title"
+
+
+def test_the_lists_cost_the_same_for_few_and_many_canned_replies(ws: Workspace) -> None:
+    api = api_client(ws.member("helpdesk_agent"))
+    pages = session_client(ws.member("helpdesk_agent"))
+    ticket = ticket_for(ws)
+
+    def queries(client: Any, path: str) -> int:
+        client.get(path)
+        with max_queries(30) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured.captured_queries)
+
+    paths = [
+        (api, "/api/v1/canned-replies?limit=200"),
+        (pages, "/desk/canned/"),
+        (pages, f"/desk/tickets/{ticket.pk}/"),
+    ]
+    canned(ws, title="Eins")
+    canned(ws, "admin_agent", title="Zwei", shared=True)
+    few = [queries(client, path) for client, path in paths]
+    for i in range(20):
+        canned(ws, title=f"Meine {i}")
+        canned(ws, "admin_agent", title=f"Team {i}", shared=True)
+    assert [queries(client, path) for client, path in paths] == few
