@@ -136,6 +136,13 @@ def test_an_agent_filters_selects_with_the_keyboard_and_assigns_in_bulk(
     expect(page).to_have_url(live_server.url + "/desk/queues/mine/")
     assert sorted(rows(page)) == sorted(chosen)
 
+    # j then o opens the highlighted ticket.
+    page.keyboard.press("j")
+    opened = rows(page)[0]
+    page.keyboard.press("o")
+    expect(page).to_have_url(re.compile(r"/desk/tickets/[0-9a-f-]+/$"))
+    expect(page.get_by_role("heading", name=re.compile(re.escape(opened)))).to_be_visible()
+
     # / jumps to the search box; a reference opens its ticket.
     page.keyboard.press("/")
     search = page.get_by_role("searchbox", name="Search tickets")
