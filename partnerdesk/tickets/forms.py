@@ -15,7 +15,6 @@ from .attachments import Rejected, check_upload
 from .enums import Category, Severity, Status
 
 MAX_FILES = 10
-_EMPTY = [("", "—")]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -93,9 +93,14 @@ def _composer_refused(
 ) -> HttpResponse:
     if is_htmx(request):
         return render_part(
-            request, "_ticket_composer.html", actor, ticket,
-            status=status, reply_form=form, compose=compose,
-        )  # fmt: skip
+            request,
+            "_ticket_composer.html",
+            actor,
+            ticket,
+            status=status,
+            reply_form=form,
+            compose=compose,
+        )
     return render_page(request, actor, ticket, status=status, reply_form=form, compose=compose)
 
 
@@ -127,7 +132,7 @@ def reply(request: HttpRequest, ticket_id: str) -> HttpResponse:
         for line in refusal_text(error):
             form.add_error(None, line)
         return _composer_refused(request, actor, ticket, form, compose, error.status)
-    notice = []
+    notice: list[str] = []
     if then_status:
         try:
             fresh = access.get_ticket_for(actor, ticket.pk)

@@ -82,8 +82,8 @@ def _refused(
     if error.status in _STOPS:
         raise error
     for field_error in error.errors:
-        form.add_error(field_error.field if field_error.field in form.fields else None,
-                       str(field_error.message))  # fmt: skip
+        field = field_error.field if field_error.field in form.fields else None
+        form.add_error(field, str(field_error.message))
     if not error.errors:
         form.add_error(None, str(error.message))
     return _form_page(request, actor, form, canned=canned, status=error.status)

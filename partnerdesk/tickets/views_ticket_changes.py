@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from partnerdesk.accounts.models import Membership
 from partnerdesk.catalog.selectors import all_services, service_by_code
 from partnerdesk.core import policies
 from partnerdesk.core.actor import Actor
@@ -47,7 +48,7 @@ _STOPS = (401, 403, 404)  # not the agent's to fix here: the readable error page
 
 
 class _Invalid(Exception):
-    """A control's form did not validate; `forms` are the bound forms to show again."""
+    """A control's form did not validate; `bound` holds the bound forms to show again."""
 
     def __init__(self, **bound: forms.Form) -> None:
         super().__init__()
@@ -224,7 +225,7 @@ def untag(request: HttpRequest, ticket_id: str) -> HttpResponse:
 # --- watchers ---------------------------------------------------------------------------------
 
 
-def _member(actor: Actor, request: HttpRequest) -> Any:
+def _member(actor: Actor, request: HttpRequest) -> Membership:
     """The staff member named by the form, or the actor when none is named."""
     form = WatcherForm(request.POST)
     if not request.POST.get("membership_id"):
