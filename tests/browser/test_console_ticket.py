@@ -208,3 +208,32 @@ def test_an_agent_writes_a_canned_reply_and_fixes_a_wrong_placeholder(
     expect(page.get_by_test_id("canned-row")).to_contain_text("Rückruf vereinbaren")
     shot("library")
     assert console.problems(allow=(r"/favicon\.ico", r"422.*/desk/canned/new/")) == []
+
+
+def test_a_sales_agent_reads_the_ticket_without_controls_or_notes(
+    page: Page, live_server: LiveServer, shot: Shot, console: Console
+) -> None:
+    ws = make_workspace("Nordwind IT")
+    agent = ws.actor("helpdesk_agent")
+    ticket = actions.file_ticket(
+        agent,
+        customer=ws.customers["a"],
+        subject="Lizenzen für neue Mitarbeiter",
+        description="Wir brauchen drei weitere Business-Premium-Lizenzen.",
+        category="subscription",
+        severity="C",
+        channel="email",
+        tags=["lizenzen"],
+    ).ticket
+    actions.reply(agent, ticket=ticket, body="Wir bereiten das Angebot vor.")
+    actions.reply(agent, ticket=ticket, body="Rabatt mit dem Vertrieb klären.", internal=True)
+    sign_in_with_code(page, live_server.url, ws.member("sales_agent"))
+    page.goto(f"{live_server.url}/desk/tickets/{ticket.pk}/")
+    expect(page.get_by_text("Wir bereiten das Angebot vor.")).to_be_visible()
+    expect(page.get_by_text("Rabatt mit dem Vertrieb klären.")).to_have_count(0)
+    expect(page.get_by_test_id("reply-form")).to_have_count(0)
+    expect(page.locator("#ticket-details form")).to_have_count(0)
+    expect(page.get_by_test_id("tags")).to_contain_text("lizenzen")
+    expect(page.get_by_test_id("read-only")).to_be_visible()
+    shot("sales-agent")
+    assert console.problems() == []
