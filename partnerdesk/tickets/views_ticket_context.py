@@ -57,7 +57,9 @@ def _arrow(before: str, after: str) -> str:
     return f"{before} → {after}"
 
 
-def describe(event: TicketEvent, *, names: dict[str, str], prefix: str) -> Change:
+def describe(
+    event: TicketEvent, *, names: dict[str, str], prefix: str, services: dict[str, str]
+) -> Change:
     """What happened, in words: labels instead of codes, names instead of ids."""
     data: dict[str, Any] = event.data or {}
     kind = str(event.get_kind_display())
@@ -87,7 +89,12 @@ def describe(event: TicketEvent, *, names: dict[str, str], prefix: str) -> Chang
             service = data["service"]
             parts.append(
                 _("service %(change)s")
-                % {"change": _arrow(service.get("from") or "—", service.get("to") or "—")}
+                % {
+                    "change": _arrow(
+                        services.get(service.get("from") or "", service.get("from") or "—"),
+                        services.get(service.get("to") or "", service.get("to") or "—"),
+                    )
+                }
             )
         if "subject" in data:
             parts.append(_("subject changed"))
@@ -107,7 +114,9 @@ def describe(event: TicketEvent, *, names: dict[str, str], prefix: str) -> Chang
     return Change(kind)
 
 
-def timeline(actor: Actor, ticket: Ticket, *, names: dict[str, str]) -> list[dict[str, Any]]:
+def timeline(
+    actor: Actor, ticket: Ticket, *, names: dict[str, str], services: dict[str, str]
+) -> list[dict[str, Any]]:
     """Messages and changes in one stream, oldest first; notes only for those who see them."""
     prefix = ticket.partner.ticket_prefix
     messages = [
@@ -115,7 +124,12 @@ def timeline(actor: Actor, ticket: Ticket, *, names: dict[str, str]) -> list[dic
         for m in selectors.messages_of(actor, ticket).order_by("created_at", "id")[:TIMELINE_LIMIT]
     ]
     events = [
-        {"kind": "event", "at": e.at, "event": e, "change": describe(e, names=names, prefix=prefix)}
+        {
+            "kind": "event",
+            "at": e.at,
+            "event": e,
+            "change": describe(e, names=names, prefix=prefix, services=services),
+        }
         for e in selectors.history_of(actor, ticket)[:TIMELINE_LIMIT]
         if e.kind not in _SHOWN_AS_MESSAGES
     ]
@@ -138,11 +152,11 @@ def page_context(actor: Actor, ticket: Ticket, **overrides: Any) -> dict[str, An
     can_manage = actor.has("tickets.manage") and actor.is_staff
     names = selectors.staff_names(actor)
     watchers = selectors.watchers_of(actor, ticket)
-    services = [(s.code, s.name) for s in all_services()] if can_manage else []
+    services = {s.code: s.name for s in all_services()}
     context: dict[str, Any] = {
         "ticket": ticket,
         "reference": reference_of(ticket),
-        "timeline": timeline(actor, ticket, names=names),
+        "timeline": timeline(actor, ticket, names=names, services=services),
         "tags": selectors.tag_names(ticket),
         "watchers": watchers,
         "watching": any(w.pk == actor.membership_id for w in watchers),
@@ -166,7 +180,7 @@ def page_context(actor: Actor, ticket: Ticket, **overrides: Any) -> dict[str, An
         "severity_form": SeverityForm(initial={"severity": ticket.severity}),
         "details_form": DetailsForm(
             initial={"category": ticket.category, "service": ticket.service_id or ""},
-            services=services,
+            services=list(services.items()) if can_manage else [],
         ),
         "assign_form": AssignForm(),
         "tags_form": TagsForm(),

@@ -284,8 +284,9 @@ def test_category_and_service(ws: Workspace) -> None:
         url(ticket, "details"), {"category": "performance", "service": "teams"}, **HX
     )
     assert response.status_code == 200, text(response)
-    assert "Details changed: category Software configuration → Performance and availability" in (
-        text(response)
+    assert (
+        "Details changed: category Software configuration → Performance and availability, "
+        "service — → Microsoft Teams" in text(response)
     )
     ticket = fresh(ticket)
     assert (ticket.category, ticket.service_id) == ("performance", "teams")
