@@ -13,6 +13,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from partnerdesk.accounts.models import User
+from partnerdesk.catalog.defaults import DEFAULT_SERVICES
+from partnerdesk.catalog.models import Service
 from partnerdesk.partners.models import Partner
 from partnerdesk.tickets import actions
 from partnerdesk.tickets.actions import TicketChanges
@@ -31,7 +33,17 @@ def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
 
 
+def default_services() -> None:
+    """The catalog's services, as the migrations load them: a transactional test run before
+    this one (without a serialized rollback) may have emptied the table."""
+    for position, (code, name, parent) in enumerate(DEFAULT_SERVICES):
+        Service.objects.update_or_create(
+            code=code, defaults={"name": name, "parent_id": parent, "position": position}
+        )
+
+
 def workspace() -> Workspace:
+    default_services()
     ws = make_workspace("Nordwind IT")
     Partner.objects.filter(pk=ws.partner.pk).update(
         support_email="support@nordwind.example",

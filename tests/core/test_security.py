@@ -40,7 +40,7 @@ def test_every_response_carries_the_security_headers(path: str) -> None:
 
 
 def test_pages_load_no_inline_script(ws: Workspace) -> None:
-    html = session_client(ws.member("helpdesk_agent")).get("/").content.decode()
+    html = session_client(ws.member("helpdesk_agent")).get("/", follow=True).content.decode()
     assert "<script>" not in html
     assert 'src="/static/django_htmx/htmx' in html
     assert '"allowEval": false' in html
