@@ -38,7 +38,9 @@ def open_form(client: Client) -> str:
     return token_of(page)
 
 
-def test_the_form_explains_the_severities_and_offers_topics_and_services(ws: Workspace) -> None:
+def test_the_form_explains_the_severities_and_offers_topics_and_services(
+    ws: Workspace, contacts: dict[str, Contact]
+) -> None:
     page = session_client(ws.member("contact")).get("/portal/new/")
     text = text_of(page)
     assert "A: critical" in text and "production down" in text
@@ -237,3 +239,14 @@ def test_a_refusal_while_filing_gives_the_token_back(
     monkeypatch.undo()
     assert client.post("/portal/new/", {**GOOD, "form_token": token}).status_code == 302
     assert Ticket.objects.count() == 1
+
+
+def test_a_login_without_a_contact_is_told_instead_of_given_a_form(ws: Workspace) -> None:
+    client = session_client(ws.member("contact"))  # no Contact row links this login
+    page = client.get("/portal/new/")
+    assert page.status_code == 200
+    assert 'data-testid="no-contact"' in page.content.decode()
+    assert 'data-testid="new-request-form"' not in page.content.decode()
+    refused = client.post("/portal/new/", {**GOOD, "form_token": "x"})
+    assert refused.status_code in (403, 422)
+    assert not Ticket.objects.exists()
