@@ -3,13 +3,6 @@
 (function () {
   "use strict";
 
-  // htmx carries class and style from the old element to its replacement ("settling"). We use
-  // no inline styles (CSP forbids them), but Chromium gives form fields an empty style
-  // attribute, and copying it is a CSP violation: settle classes only.
-  if (window.htmx) {
-    window.htmx.config.attributesToSettle = ["class", "width", "height"];
-  }
-
   function composer() { return document.getElementById("ticket-composer"); }
 
   function setMode(mode) {
