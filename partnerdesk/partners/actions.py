@@ -25,7 +25,8 @@ from .models import Partner
 
 @dataclass
 class WorkspaceChanges:
-    """Fields a global admin may change; None means unchanged."""
+    """Fields a global admin may change; None means unchanged. `clear` names the optional
+    links to empty: the tenant id, or the provider workspace on this server."""
 
     name: str | None = None
     mpn_id: str | None = None
@@ -40,10 +41,13 @@ class WorkspaceChanges:
     support_email: str | None = None
     support_phone: str | None = None
     support_website: str | None = None
+    clear: frozenset[str] = frozenset()
 
     def given(self) -> dict[str, Any]:
         return {
-            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "clear" and getattr(self, f.name) is not None
         }
 
 
@@ -143,15 +147,24 @@ def create_workspace(
     return workspace
 
 
+CLEARABLE = frozenset({"tenant_id", "provider_id"})
+
+
 def update_workspace(actor: Actor, *, workspace: Partner, changes: WorkspaceChanges) -> Partner:
     """Change the workspace's details and support profile (global admins)."""
     policies.require(actor, "workspace.manage")
     given = changes.given()
+    unknown = changes.clear - CLEARABLE
+    if unknown:
+        raise invalid(sorted(unknown)[0], _("This field cannot be emptied."), "required")
     previous_instance = workspace.instance
+    for name in changes.clear - set(given):
+        setattr(workspace, name, None)
     for name, value in given.items():
         setattr(workspace, name, value.strip() if isinstance(value, str) else value)
     _validate(workspace, previous_instance=previous_instance)
     with transaction.atomic(durable=True):
         workspace.save()
-        audit.record(actor, "workspace.updated", workspace, data={"fields": sorted(given)})
+        changed = sorted({*given, *changes.clear})
+        audit.record(actor, "workspace.updated", workspace, data={"fields": changed})
     return workspace

@@ -89,9 +89,13 @@ def patch_workspace(request: HttpRequest, payload: WorkspacePatch) -> WorkspaceO
     data = payload.dict(exclude_unset=True)
     data["mpn_id"] = data.pop("partner_id", None)
     data["provider_mpn_id"] = data.pop("provider_partner_id", None)
+    # An explicit null empties the optional links; elsewhere null means "unchanged".
+    clear = frozenset(k for k in actions.CLEARABLE if k in data and data[k] is None)
     workspace = actions.update_workspace(
         actor,
         workspace=selectors.current_workspace(actor),
-        changes=actions.WorkspaceChanges(**{k: v for k, v in data.items() if v is not None}),
+        changes=actions.WorkspaceChanges(
+            **{k: v for k, v in data.items() if v is not None}, clear=clear
+        ),
     )
     return WorkspaceOut.build(workspace)

@@ -34,12 +34,9 @@ def _settings_actor(request: HttpRequest) -> Actor:
 
 def _workspace_changes(form: WorkspaceForm, workspace: Partner) -> actions.WorkspaceChanges:
     data = form.cleaned_data
-    # WorkspaceChanges reads None as "unchanged", so a cleared tenant id or a provider that
-    # moved off this server is set on the object the action validates and saves.
-    if data["tenant_id"] is None:
-        workspace.tenant_id = None
+    clear = {"tenant_id"} if data["tenant_id"] is None else set()
     if not data["provider"]:
-        workspace.provider_id = None
+        clear.add("provider_id")
     return actions.WorkspaceChanges(
         name=data["name"],
         time_zone=data["time_zone"],
@@ -51,6 +48,7 @@ def _workspace_changes(form: WorkspaceForm, workspace: Partner) -> actions.Works
         provider_mpn_id="" if data["provider"] else data["provider_mpn_id"],
         mpn_id=data["mpn_id"],
         tenant_id=data["tenant_id"],
+        clear=frozenset(clear),
     )
 
 

@@ -100,3 +100,21 @@ def test_a_germany_workspace_keeps_its_instance(ws: Workspace) -> None:
     )
     assert response.status_code == 200
     assert response.json()["instance"] == "germany"
+
+
+def test_an_explicit_null_empties_the_tenant_id_and_an_absent_one_keeps_it(
+    ws: Workspace,
+) -> None:
+    client = api_client(ws.member("global_admin"))
+    tenant = "3f2b7c1e-8d4a-4b6e-9f0a-1c2d3e4f5a6b"
+    patch = client.patch(
+        "/api/v1/workspace", {"tenant_id": tenant}, content_type="application/json"
+    )
+    assert patch.json()["tenant_id"] == tenant
+    kept = client.patch("/api/v1/workspace", {"name": "Renamed"}, content_type="application/json")
+    assert kept.json()["tenant_id"] == tenant
+    emptied = client.patch(
+        "/api/v1/workspace", {"tenant_id": None}, content_type="application/json"
+    )
+    assert emptied.status_code == 200
+    assert emptied.json()["tenant_id"] is None

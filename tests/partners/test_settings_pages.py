@@ -120,6 +120,18 @@ def test_the_admin_changes_the_workspace(ws: Workspace) -> None:
     assert "The workspace settings are saved." in text_of(after)
 
 
+def test_the_admin_empties_the_tenant_id(ws: Workspace) -> None:
+    Partner.objects.filter(pk=ws.partner.pk).update(
+        tenant_id="3f2b7c1e-8d4a-4b6e-9f0a-1c2d3e4f5a6b"
+    )
+    browser = admin_browser(ws)
+    page = browser.get("/settings/")
+    response = browser.submit(page, workspace_form(ws, tenant_id=""))
+    assert location(response) == "/settings/"
+    ws.partner.refresh_from_db()
+    assert ws.partner.tenant_id is None
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
