@@ -55,9 +55,9 @@ def fill_queue(ws: Workspace) -> list[Ticket]:
 
 
 def snap(page: Page, shot: Shot, name: str, *, full_page: bool = True) -> None:
-    """A screenshot, then the empty `style` attributes Playwright leaves on inputs (it hides
-    the caret while it shoots) removed: htmx would copy them into the next swap, where the CSP
-    rightly refuses inline styles."""
+    """A screenshot, then the empty `style` attributes Playwright leaves on form fields (it
+    hides the caret while it shoots) removed: htmx would carry them into a later swap or a
+    history restore, where the CSP rightly refuses inline styles."""
     shot(name, full_page=full_page)
     page.evaluate(
         "document.querySelectorAll('[style=\"\"]').forEach((e) => e.removeAttribute('style'))"
@@ -186,3 +186,34 @@ def test_a_sales_agent_browses_customers_without_bulk_controls(
     snap(page, shot, "search")
 
     assert console.problems() == [], "\n".join(console.problems())
+
+
+def test_a_refusal_or_an_expired_session_is_not_swapped_into_the_table(
+    page: Page, live_server: LiveServer, shot: Shot, console: Console
+) -> None:
+    ws = make_workspace("Nordwind IT")
+    fill_queue(ws)
+    signed_in(page, live_server.url, ws, "helpdesk_agent")
+    page.goto(live_server.url + "/desk/queues/open/")
+
+    # A refusal's readable message takes the place of the results.
+    page.route(
+        "**/desk/queues/open/?severity=B",
+        lambda route: route.fulfill(
+            status=403,
+            content_type="text/html",
+            body="<html><body><main><h1>Forbidden</h1><p>Not yours.</p></main></body></html>",
+        ),
+    )
+    page.get_by_label("Severity").select_option("B")
+    expect(page.locator("#queue-results")).to_contain_text("Not yours.")
+    page.unroute("**/desk/queues/open/?severity=B")
+
+    # Signed out meanwhile: the next filter goes to the sign-in page, not into the table.
+    page.context.clear_cookies()
+    page.get_by_label("Severity").select_option("C")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fdesk%2Fqueues%2Fopen%2F$"))
+    snap(page, shot, "signed-out")
+    # The simulated refusal itself (and htmx's note of it) is all the console may show.
+    allowed = (r"/favicon\.ico", r"403 .*severity=B", r"Response Status Error Code 403")
+    assert console.problems(allow=allowed) == []

@@ -16,6 +16,7 @@
 
   var script = document.currentScript;
   var desk = (script && script.getAttribute("data-desk")) || "/desk/";
+  var signIn = (script && script.getAttribute("data-sign-in")) || "/accounts/login/";
   var GO = { u: "unassigned", m: "mine", o: "open" };
   var waitingForG = false;
   var gTimer = null;
@@ -272,6 +273,35 @@
         data.delete(name);
       }
     });
+  });
+
+  // A request that ended on the sign-in page (the session expired) leaves the page for it,
+  // instead of showing the sign-in form inside a table.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || !xhr.responseURL) return;
+    var landed = new URL(xhr.responseURL, window.location.href);
+    if (landed.pathname === signIn) {
+      event.preventDefault();
+      window.location.href = signIn + "?next=" + encodeURIComponent(window.location.pathname);
+    }
+  });
+
+  // A refusal while filtering or changing a queue (htmx swaps only successes): its readable
+  // message goes where the results were.
+  document.addEventListener("htmx:responseError", function (event) {
+    var target = event.detail && event.detail.target;
+    var xhr = event.detail && event.detail.xhr;
+    if (!target || !xhr || !target.hasAttribute("data-show-errors")) return;
+    var parsed = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    var main = parsed.querySelector("main");
+    if (!main) return;
+    target.replaceChildren.apply(
+      target,
+      Array.prototype.map.call(main.childNodes, function (node) {
+        return document.importNode(node, true);
+      })
+    );
   });
 
   // New rows after a swap: the highlight starts over, the selection count is recomputed.
