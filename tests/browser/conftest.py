@@ -164,7 +164,7 @@ def shot(page: Page, request: pytest.FixtureRequest) -> Shot:
     def take(name: str, *, full_page: bool = True) -> Path:
         path = folder / f"{len(taken) + 1:02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(path), full_page=full_page)
+        page.screenshot(path=str(path), full_page=full_page, caret="initial")
         taken.append(path)
         return path
 

@@ -54,16 +54,6 @@ def fill_queue(ws: Workspace) -> list[Ticket]:
     ]
 
 
-def snap(page: Page, shot: Shot, name: str, *, full_page: bool = True) -> None:
-    """A screenshot, then the empty `style` attributes Playwright leaves on form fields (it
-    hides the caret while it shoots) removed: htmx would carry them into a later swap or a
-    history restore, where the CSP rightly refuses inline styles."""
-    shot(name, full_page=full_page)
-    page.evaluate(
-        "document.querySelectorAll('[style=\"\"]').forEach((e) => e.removeAttribute('style'))"
-    )
-
-
 def rows(page: Page) -> list[str]:
     return page.locator("[data-queue-table] tbody tr[data-row] a[data-open]").all_inner_texts()
 
@@ -80,14 +70,14 @@ def test_an_agent_filters_selects_with_the_keyboard_and_assigns_in_bulk(
     assert len(rows(page)) == 6
     # A laptop screen: nothing sticks out sideways.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    snap(page, shot, "queue")
+    shot("queue")
 
     # Filtering swaps the table with htmx and puts the filter in the address bar.
     page.get_by_label("Severity").select_option("A")
     expect(page.locator("[data-queue-table] tbody tr[data-row]")).to_have_count(2)
     expect(page).to_have_url(re.compile(r"/desk/queues/open/\?severity=A$"))
     assert set(rows(page)) == {SUBJECTS[0][0], SUBJECTS[3][0]}
-    snap(page, shot, "filtered")
+    shot("filtered")
     page.go_back()
     expect(page.locator("[data-queue-table] tbody tr[data-row]")).to_have_count(6)
 
@@ -106,7 +96,7 @@ def test_an_agent_filters_selects_with_the_keyboard_and_assigns_in_bulk(
     expect(page.locator('tbody input[type="checkbox"]:checked')).to_have_count(2)
     expect(page.locator("[data-selected-count]")).to_have_text("Selected: 2")
     chosen = rows(page)[:2]
-    snap(page, shot, "selected")
+    shot("selected")
 
     page.locator("#bulk-form select[name=assignee]").select_option("me")
     page.get_by_role("button", name="Assign").click()
@@ -116,7 +106,7 @@ def test_an_agent_filters_selects_with_the_keyboard_and_assigns_in_bulk(
     for subject in chosen:
         row = page.locator("tbody tr", has=page.get_by_role("link", name=subject, exact=True))
         expect(row).to_contain_text(agent_name)
-    snap(page, shot, "assigned")
+    shot("assigned")
     assert {t.subject for t in Ticket.objects.filter(assignee=ws.member("helpdesk_agent"))} == set(
         chosen
     )
@@ -126,7 +116,7 @@ def test_an_agent_filters_selects_with_the_keyboard_and_assigns_in_bulk(
     help_box = page.get_by_test_id("shortcuts-help")
     expect(help_box).to_be_visible()
     expect(help_box).to_contain_text("Assign to me")
-    snap(page, shot, "shortcuts-help", full_page=False)
+    shot("shortcuts-help", full_page=False)
     page.keyboard.press("Escape")
     expect(help_box).to_be_hidden()
 
@@ -143,7 +133,8 @@ def test_an_agent_filters_selects_with_the_keyboard_and_assigns_in_bulk(
     expect(page).to_have_url(re.compile(r"/desk/tickets/[0-9a-f-]+/$"))
     expect(page.get_by_role("heading", name=re.compile(re.escape(opened)))).to_be_visible()
 
-    # / jumps to the search box; a reference opens its ticket.
+    # / jumps to the search box (once the page's script has loaded); a reference opens its ticket.
+    page.wait_for_load_state("load")
     page.keyboard.press("/")
     search = page.get_by_role("searchbox", name="Search tickets")
     expect(search).to_be_focused()
@@ -151,7 +142,7 @@ def test_an_agent_filters_selects_with_the_keyboard_and_assigns_in_bulk(
     search.fill(reference.lower())
     search.press("Enter")
     expect(page).to_have_url(live_server.url + f"/desk/tickets/{tickets[2].pk}/")
-    snap(page, shot, "ticket-from-search")
+    shot("ticket-from-search")
 
     assert console.problems() == [], "\n".join(console.problems())
 
@@ -166,24 +157,25 @@ def test_a_sales_agent_browses_customers_without_bulk_controls(
     page.goto(live_server.url + "/desk/queues/open/")
     expect(page.locator("[data-queue-table] tbody tr[data-row]")).to_have_count(6)
     expect(page.get_by_test_id("bulk-bar")).to_have_count(0)
-    snap(page, shot, "queue-read-only")
+    shot("queue-read-only")
 
     page.get_by_role("link", name="Customers", exact=True).click()
     expect(page.get_by_role("heading", name="Customers")).to_be_visible()
-    snap(page, shot, "customers")
+    shot("customers")
     page.get_by_role("link", name=ws.customers["b"].name).click()
     expect(page.get_by_role("heading", name=ws.customers["b"].name)).to_be_visible()
     expect(page.get_by_test_id("customer-tickets").locator("tbody tr")).to_have_count(3)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    snap(page, shot, "customer")
+    shot("customer")
 
     # One box finds the customer and its tickets.
+    page.wait_for_load_state("load")
     page.keyboard.press("/")
     page.get_by_role("searchbox", name="Search tickets").fill("stadtwerke")
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("customer-hits")).to_contain_text(ws.customers["b"].name)
     expect(page.get_by_test_id("ticket-hits").locator("tbody tr")).to_have_count(3)
-    snap(page, shot, "search")
+    shot("search")
 
     assert console.problems() == [], "\n".join(console.problems())
 
@@ -213,7 +205,7 @@ def test_a_refusal_or_an_expired_session_is_not_swapped_into_the_table(
     page.context.clear_cookies()
     page.get_by_label("Severity").select_option("C")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fdesk%2Fqueues%2Fopen%2F$"))
-    snap(page, shot, "signed-out")
+    shot("signed-out")
     # The simulated refusal itself (and htmx's note of it) is all the console may show.
     allowed = (r"/favicon\.ico", r"403 .*severity=B", r"Response Status Error Code 403")
     assert console.problems(allow=allowed) == []

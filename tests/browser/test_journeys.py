@@ -56,6 +56,7 @@ def test_an_agent_works_a_new_ticket_to_resolved_and_the_contact_sees_only_the_a
     shot("console")
 
     # Finds the ticket from the search box (reached with "/"), not from the queue.
+    page.wait_for_load_state("load")  # the shortcuts' script
     page.keyboard.press("/")
     search = page.get_by_role("searchbox", name="Search tickets")
     expect(search).to_be_focused()
@@ -78,6 +79,7 @@ def test_an_agent_works_a_new_ticket_to_resolved_and_the_contact_sees_only_the_a
     shot("replied")
 
     note = "Internal: the customer's conditional access policy was changed yesterday."
+    page.wait_for_load_state("load")
     page.keyboard.press("n")
     page.get_by_role("textbox", name="Internal note: only staff see it").fill(note)
     page.get_by_role("button", name="Add note").click()
