@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError
-from partnerdesk.core.http import allow, client_address
+from partnerdesk.core.http import allow, client_address, remember_language
 
 from . import access, actions, mfa, throttle
 from .actors import SESSION_MEMBERSHIP_KEY, mfa_required
@@ -202,17 +201,7 @@ def choose_language(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, request.POST.get("next")))
     response = redirect(_safe_next(request, request.POST.get("next")))
     if language:
-        # Keeps the choice on this browser after signing out.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        remember_language(response, language)
     return response
 
 

@@ -52,3 +52,17 @@ def allow(*methods: str) -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+def remember_language(response: HttpResponse, language: str) -> None:
+    """Keeps a chosen language on this browser after signing out, as Django's switcher does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

@@ -13,7 +13,7 @@ from partnerdesk.accounts import actions
 from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError
-from partnerdesk.core.http import allow
+from partnerdesk.core.http import allow, remember_language
 
 from .forms import ProfileForm
 from .guard import customer_actor, portal_page, render_portal
@@ -59,15 +59,5 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your settings are saved."))
     response = redirect("portal:profile")
     if language:
-        # Like the language switcher: the choice stays on this browser after signing out.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        remember_language(response, language)
     return response
