@@ -7,11 +7,14 @@ under test-output/screenshots/<test name>/."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from partnerdesk.accounts.models import User
 from partnerdesk.tickets import actions
 from partnerdesk.tickets.models import Ticket
 from tests.browser.conftest import Console, Shot
@@ -107,4 +110,41 @@ def test_an_agent_works_a_new_ticket_to_resolved_and_the_contact_sees_only_the_a
     expect(page.get_by_text(reference).first).to_be_visible()
     assert note not in page.content()
     shot("contact-sees-the-answer")
+    assert console.problems() == []
+
+
+@pytest.mark.parametrize("locale", ["en-US"])  # the browser asks for English: the person wins
+def test_german_speaking_people_see_german_in_their_own_time_zone(
+    page: Page, live_server: LiveServer, shot: Shot, console: Console
+) -> None:
+    ws = make_workspace("Nordwind IT")
+    with time_machine.travel(datetime(2026, 11, 20, 13, 5, tzinfo=UTC), tick=False):
+        ticket = _filed_by_contact(ws, "Drucker druckt nicht", "Der Drucker im Büro druckt nicht.")
+    agent = ws.member("helpdesk_agent")
+    User.objects.filter(pk=agent.user_id).update(language="de", time_zone="Europe/Berlin")
+    contact = ws.member("contact")
+    User.objects.filter(pk=contact.user_id).update(language="de", time_zone="Asia/Shanghai")
+
+    # The agent: the console in German, 13:05 UTC shown as 14:05 Berlin time.
+    sign_in_with_code(page, live_server.url, agent)
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.get_by_role("link", name="Warteschlangen")).to_be_visible()
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+    page.get_by_role("link", name=ticket.subject).click()
+    expect(page.get_by_role("button", name="Antwort senden")).to_be_visible()
+    expect(page.locator("time").filter(has_text="14:05").first).to_be_visible()
+    # Longer German labels still fit a laptop screen: nothing scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot("agent-ticket-de")
+
+    # The contact: the portal in German, the same moment as 21:05 in Shanghai.
+    page.locator("header").get_by_role("button", name="Abmelden").click()
+    sign_in(page, live_server.url, contact.user.email, PASSWORD)
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.get_by_role("link", name="Neue Anfrage").first).to_be_visible()
+    shot("contact-requests-de")
+    page.get_by_role("link", name=ticket.subject).click()
+    expect(page.locator("time").filter(has_text="21:05").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot("contact-ticket-de")
     assert console.problems() == []
