@@ -100,3 +100,31 @@ def finish(record: IdempotencyRecord, response: HttpResponse) -> None:
 
 def abandon(record: IdempotencyRecord) -> None:
     IdempotencyRecord.objects.filter(pk=record.pk).delete()
+
+
+# --- one-time keys of forms --------------------------------------------------------------------
+
+
+def reserve(*, principal: str, key: str, path: str) -> bool:
+    """Take a one-time key (a form's token) for one submission: True for the first taker only.
+    The unique key decides between requests that arrive at the same moment, which a session
+    cannot (each request reads its own copy of it)."""
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.create(
+                principal=principal,
+                key=key,
+                method="POST",
+                path=path[:500],
+                request_hash="",
+                state=IdempotencyState.IN_PROGRESS,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def unreserve(*, principal: str, key: str) -> None:
+    """The submission failed before it took effect: the key may be taken again."""
+    IdempotencyRecord.objects.filter(principal=principal, key=key).delete()

@@ -1,10 +1,12 @@
 """One-time tokens that keep a submitted form from filing twice.
 
 Showing the new-request form issues a token (kept in the session, hidden in the form).
-Sending the form claims it: the claim is written to the session at once, before the ticket
-is filed, so a second copy of the form arriving meanwhile (a double click without scripts)
-sees it taken. Filing consumes it and remembers which ticket it made, so the same form sent
-again later (a reload after posting, the back button) leads to that ticket, not to a copy.
+Sending the form claims it: the claim is reserved in the database (core.idempotency, whose
+unique key lets only one of two simultaneous copies through) and written to the session at
+once, before the ticket is filed, so a second copy of the form arriving meanwhile (a double
+click without scripts) sees it taken. Filing consumes it and remembers which ticket it made,
+so the same form sent again later (a reload after posting, the back button) leads to that
+ticket, not to a copy.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
+
+from partnerdesk.core import idempotency
 
 OUTSTANDING = "portal_form_tokens"
 PENDING = "portal_form_tokens_pending"
@@ -44,10 +48,19 @@ def is_pending(request: HttpRequest, token: str) -> bool:
     return bool(token) and token in request.session.get(PENDING, [])
 
 
-def claim(request: HttpRequest, token: str) -> bool:
-    """Take an outstanding token for this submission; saved at once so others see it."""
+def _principal(request: HttpRequest) -> str:
+    return f"portal-form:{request.user.pk}"
+
+
+def claim(request: HttpRequest, token: str) -> bool | None:
+    """Take an outstanding token for this submission; saved at once so others see it.
+
+    True: claimed. None: another copy of the form claimed it a moment ago. False: the token
+    is not one this session was given (or it is long gone)."""
     if not is_outstanding(request, token):
         return False
+    if not idempotency.reserve(principal=_principal(request), key=token, path=request.path):
+        return None
     request.session[OUTSTANDING] = _without(request, OUTSTANDING, token)
     request.session[PENDING] = [*_without(request, PENDING, token), token][-KEEP:]
     request.session.save()
@@ -56,6 +69,7 @@ def claim(request: HttpRequest, token: str) -> bool:
 
 def release(request: HttpRequest, token: str) -> None:
     """Filing failed: the form may be sent again with the same token."""
+    idempotency.unreserve(principal=_principal(request), key=token)
     request.session[PENDING] = _without(request, PENDING, token)
     request.session[OUTSTANDING] = [*_without(request, OUTSTANDING, token), token][-KEEP:]
     request.session.save()

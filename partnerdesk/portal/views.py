@@ -102,6 +102,13 @@ def _follow_up_initial(actor: Actor, about: str | None) -> dict[str, Any]:
     }
 
 
+def _being_sent(request: HttpRequest) -> HttpResponse:
+    messages.info(
+        request, _("This request is being sent already; it shows in your list in a moment.")
+    )
+    return redirect("portal:home")
+
+
 @portal_page
 @allow("GET", "POST")
 def new_request(request: HttpRequest) -> HttpResponse:
@@ -117,14 +124,14 @@ def new_request(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("This request was already sent; here it is."))
         return redirect("portal:ticket", ticket_id=earlier)
     if form_tokens.is_pending(request, token):
-        messages.info(
-            request, _("This request is being sent already; it shows in your list in a moment.")
-        )
-        return redirect("portal:home")
+        return _being_sent(request)
     form = NewRequestForm(request.POST, request.FILES)
     if not form.is_valid():
         return _retry(request, actor, form, token)
-    if not form_tokens.claim(request, token):
+    claimed = form_tokens.claim(request, token)
+    if claimed is None:
+        return _being_sent(request)
+    if not claimed:
         form.add_error(
             None,
             _(

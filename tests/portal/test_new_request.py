@@ -220,6 +220,39 @@ def test_a_copy_sent_while_the_first_is_being_filed_files_nothing(
     assert "being sent already" in text_of(client.get("/portal/"))
 
 
+def test_two_copies_arriving_at_the_same_moment_file_once(
+    ws: Workspace, contacts: dict[str, Contact]
+) -> None:
+    """Each request reads its own copy of the session, so both see the token outstanding;
+    the database lets one of them through."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    from partnerdesk.portal import form_tokens
+
+    client = session_client(ws.member("contact"))
+    token = open_form(client)
+    session_key = client.session.session_key
+    copies = []
+    for _copy in range(2):
+        request = RequestFactory().post("/portal/new/")
+        request.session = SessionStore(session_key=session_key)
+        request.user = ws.member("contact").user
+        copies.append(request)
+    assert all(form_tokens.is_outstanding(r, token) for r in copies)
+    assert form_tokens.claim(copies[0], token) is True
+    assert form_tokens.claim(copies[1], token) is None
+    # A copy whose session still shows the token outstanding loses the race in the page too:
+    # it is sent to the list, where the filed request will show.
+    session = client.session
+    session["portal_form_tokens"] = [token]
+    session["portal_form_tokens_pending"] = []
+    session.save()
+    response = client.post("/portal/new/", {**GOOD, "form_token": token})
+    assert response.status_code == 302 and response["Location"] == "/portal/"
+    assert not Ticket.objects.exists()
+
+
 def test_a_refusal_while_filing_gives_the_token_back(
     ws: Workspace, contacts: dict[str, Contact], monkeypatch: pytest.MonkeyPatch
 ) -> None:
