@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -38,6 +39,17 @@ def staff_page(actor: Actor, *, cursor: str | None, limit: int | None) -> Page[M
 def is_member_email(actor: Actor, *, email: str) -> bool:
     return Membership.objects.filter(
         partner_id=actor.workspace_id, user__email__iexact=email
+    ).exists()
+
+
+def has_open_invitation(actor: Actor, *, email: str, now: datetime) -> bool:
+    """An invitation to this address that can still be accepted."""
+    return Invitation.objects.filter(
+        partner_id=actor.workspace_id,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
     ).exists()
 
 

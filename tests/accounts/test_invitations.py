@@ -14,6 +14,7 @@ from django.test import Client
 from partnerdesk.accounts import actions, throttle
 from partnerdesk.accounts.models import Invitation, Membership, User
 from partnerdesk.core import audit
+from partnerdesk.core.errors import DomainError
 from partnerdesk.core.models import OutboxItem, OutboxStatus
 from tests.accounts.helpers import (
     Browser,
@@ -327,3 +328,19 @@ def test_a_contact_cannot_be_invited_to_another_workspaces_customer(
     )
     assert response.status_code == 404
     assert not OutboxItem.objects.exists()
+
+
+def test_a_second_open_invitation_to_the_same_address_is_refused(ws: Workspace) -> None:
+    admin = ws.actor("global_admin")
+    first = actions.invite_person(admin, email="Neu@Example.test", role="helpdesk_agent")
+    with pytest.raises(DomainError) as refused:
+        actions.invite_person(admin, email="neu@example.test", role="sales_agent")
+    assert [e.field for e in refused.value.errors] == ["email"]
+    assert Invitation.objects.filter(partner=ws.partner).count() == 1
+    # Once the first is withdrawn (or has expired), the address may be invited again.
+    actions.revoke_invitation(admin, invitation=first)
+    actions.invite_person(admin, email="neu@example.test", role="sales_agent")
+    with time_machine.travel(timedelta(days=30)):
+        actions.invite_person(
+            ws.actor("global_admin"), email="neu@example.test", role="sales_agent"
+        )

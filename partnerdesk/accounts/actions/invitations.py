@@ -45,8 +45,14 @@ def invite_person(
     check_email(email)
     if selectors.is_member_email(actor, email=email):
         raise invalid("email", _("This person is already a member of the workspace."), "taken")
-    secret = new_secret("inv_")
     now = clock.now()
+    if selectors.has_open_invitation(actor, email=email, now=now):
+        raise invalid(
+            "email",
+            _("This address already has an open invitation; send that one again instead."),
+            "taken",
+        )
+    secret = new_secret("inv_")
     with transaction.atomic(durable=True):
         invitation = Invitation.objects.create(
             partner_id=actor.workspace_id,
