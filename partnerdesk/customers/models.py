@@ -73,6 +73,9 @@ class Contact(PartnerOwned):
         related_name="contact",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Set when a bounce said mail to this address failed (mail intake); what the bounce said.
+    email_failing_since = models.DateTimeField(_("e-mail failing since"), null=True, blank=True)
+    email_failure = models.TextField(_("e-mail failure"), blank=True)
     created_at = models.DateTimeField(_("created"))
 
     class Meta:
