@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.accounts.models import Membership
 from partnerdesk.catalog.models import Service
-from partnerdesk.core import audit, clock, policies
+from partnerdesk.core import audit, clock, events, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import forbidden, invalid
 
@@ -49,6 +49,7 @@ def change_ticket(actor: Actor, *, ticket: Ticket, changes: TicketChanges) -> Ti
         _check_assignee(actor, ticket, changes.assignee)
     with transaction.atomic(durable=True):
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        previous_status, previous_assignee_id = locked.status, locked.assignee_id
         if changes.status is not None:
             set_status(actor, locked, changes.status)
         if changes.severity is not None and changes.severity != locked.severity:
@@ -102,6 +103,22 @@ def change_ticket(actor: Actor, *, ticket: Ticket, changes: TicketChanges) -> Ti
                 "assignee": str(new_assignee_id) if new_assignee_id else None,
             },
         )
+        if locked.status != previous_status:
+            events.emit(
+                events.TICKET_STATUS_CHANGED,
+                actor=actor,
+                ticket=locked,
+                previous=previous_status,
+                current=locked.status,
+            )
+        if locked.assignee_id != previous_assignee_id:
+            events.emit(
+                events.TICKET_ASSIGNED,
+                actor=actor,
+                ticket=locked,
+                previous=str(previous_assignee_id or ""),
+                current=str(locked.assignee_id or ""),
+            )
     return locked
 
 
@@ -126,9 +143,17 @@ def close_as_requester(actor: Actor, *, ticket: Ticket) -> Ticket:
     with transaction.atomic(durable=True):
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if locked.status != Status.CLOSED:
+            previous_status = locked.status
             set_status(actor, locked, Status.CLOSED)
             locked.last_activity_at = clock.now()
             locked.save()
             search.reindex_ticket(locked.pk)
             audit.record(actor, "ticket.closed_by_customer", locked, customer_id=locked.customer_id)
+            events.emit(
+                events.TICKET_STATUS_CHANGED,
+                actor=actor,
+                ticket=locked,
+                previous=previous_status,
+                current=locked.status,
+            )
     return locked

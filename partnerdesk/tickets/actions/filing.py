@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.catalog.models import Service
-from partnerdesk.core import audit, clock, policies
+from partnerdesk.core import audit, clock, events, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError, forbidden, invalid
 from partnerdesk.customers.models import Contact, Customer
@@ -154,6 +154,7 @@ def file_ticket(
             customer_id=customer.pk,
             data={"number": ticket.number, "severity": severity},
         )
+        events.emit(events.TICKET_FILED, actor=actor, ticket=ticket)
     return Filed(ticket=ticket, attachments=stored, rejected=rejected)
 
 
@@ -188,6 +189,7 @@ def reply(
         )
     with transaction.atomic(durable=True):
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        previous_status = locked.status
         now = clock.now()
         message = Message.objects.create(
             partner_id=locked.partner_id,
@@ -223,7 +225,21 @@ def reply(
             customer_id=locked.customer_id,
             data={"message_id": str(message.pk)},
         )
+        _emit_reply_events(actor, locked, message, previous_status)
     return Filed(ticket=locked, message=message, attachments=stored, rejected=rejected)
+
+
+def _emit_reply_events(actor: Actor, ticket: Ticket, message: Message, previous: str) -> None:
+    """Tell subscribers (mail) of the reply, and of the status it moved the ticket to."""
+    events.emit(events.TICKET_REPLIED, actor=actor, ticket=ticket, message=message)
+    if ticket.status != previous:
+        events.emit(
+            events.TICKET_STATUS_CHANGED,
+            actor=actor,
+            ticket=ticket,
+            previous=previous,
+            current=ticket.status,
+        )
 
 
 def attach_files(
