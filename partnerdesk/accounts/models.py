@@ -62,6 +62,9 @@ class Membership(PartnerOwned):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"))
+    # Staff's mail notification choices, {"new_ticket": false, …}; a missing key is on
+    # (partnerdesk.mail.notifications.PREFERENCES lists them).
+    notifications = models.JSONField(_("notifications"), default=dict, blank=True)
 
     class Meta:
         constraints = [

@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.core.models import PartnerOwned
 
+from .models_outbound import Audience as Audience
+from .models_outbound import MailTemplate as MailTemplate
+from .models_outbound import OutboundMail as OutboundMail
+from .models_outbound import TemplateKey as TemplateKey
+
 
 class Security(models.TextChoices):
     SSL = "ssl", _("TLS (IMAPS, port 993)")
