@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,6 +26,11 @@ from ..models import (
 )
 from ._common import Filed, check_choice, record_event, set_status
 from .labels import add_tag, clean_tags
+
+# A write of the caller's that must commit with the action or not at all (mail intake marks
+# its inbound message as filed in the same transaction, so a crash never files it twice).
+# It runs last inside the action's transaction; an exception it raises rolls everything back.
+SameTransaction = Callable[[Filed], None]
 
 
 def _next_number(partner_id: uuid.UUID) -> int:
@@ -103,8 +108,12 @@ def file_ticket(
     service: Service | None = None,
     tags: Sequence[str] = (),
     files: Sequence[UploadedFile] = (),
+    same_transaction: SameTransaction | None = None,
 ) -> Filed:
-    """File a ticket for a customer. Customer people file for themselves only."""
+    """File a ticket for a customer. Customer people file for themselves only.
+
+    `same_transaction` runs inside the filing transaction with the result (see SameTransaction).
+    """
     policies.require(actor, "tickets.create")
     if not actor.sees_customer(customer.pk) or customer.partner_id != actor.partner_id:
         raise invalid("customer_id", _("Unknown customer."))
@@ -154,8 +163,11 @@ def file_ticket(
             customer_id=customer.pk,
             data={"number": ticket.number, "severity": severity},
         )
+        filed = Filed(ticket=ticket, attachments=stored, rejected=rejected)
+        if same_transaction is not None:
+            same_transaction(filed)
         events.emit(events.TICKET_FILED, actor=actor, ticket=ticket)
-    return Filed(ticket=ticket, attachments=stored, rejected=rejected)
+    return filed
 
 
 def _reply_opens(actor: Actor, status: str, *, internal: bool) -> bool:
@@ -173,10 +185,17 @@ def reply(
     internal: bool = False,
     files: Sequence[UploadedFile] = (),
     channel: str | None = None,
+    same_transaction: SameTransaction | None = None,
 ) -> Filed:
-    """Add a public reply or an internal note. A customer's reply reopens a resolved ticket."""
+    """Add a public reply or an internal note. A customer's reply reopens a resolved ticket.
+
+    The system actor writes internal notes too (mail intake files an auto-reply as one).
+    `same_transaction` runs inside the reply's transaction with the result.
+    """
     policies.require(actor, "tickets.reply")
-    if internal and not (actor.is_staff and actor.has("tickets.view_internal")):
+    if internal and not (
+        actor.is_system or (actor.is_staff and actor.has("tickets.view_internal"))
+    ):
         raise forbidden(_("Only partner staff write internal notes."))
     if not body.strip():
         raise invalid("body", _("Write something."), "required")
@@ -225,8 +244,11 @@ def reply(
             customer_id=locked.customer_id,
             data={"message_id": str(message.pk)},
         )
+        filed = Filed(ticket=locked, message=message, attachments=stored, rejected=rejected)
+        if same_transaction is not None:
+            same_transaction(filed)
         _emit_reply_events(actor, locked, message, previous_status)
-    return Filed(ticket=locked, message=message, attachments=stored, rejected=rejected)
+    return filed
 
 
 def _emit_reply_events(actor: Actor, ticket: Ticket, message: Message, previous: str) -> None:
