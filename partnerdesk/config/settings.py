@@ -255,6 +255,26 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Partnerdesk <partnerdesk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Mail limits (partnerdesk.mail.parsing_limits): a message past one is quarantined ----------
+PARTNERDESK_MAIL_MAX_BYTES = int(os.environ.get("PARTNERDESK_MAIL_MAX_BYTES", str(25 * 2**20)))
+PARTNERDESK_MAIL_MAX_PARTS = int(os.environ.get("PARTNERDESK_MAIL_MAX_PARTS", "200"))
+PARTNERDESK_MAIL_MAX_DEPTH = int(os.environ.get("PARTNERDESK_MAIL_MAX_DEPTH", "10"))
+PARTNERDESK_MAIL_MAX_HEADER_BYTES = int(
+    os.environ.get("PARTNERDESK_MAIL_MAX_HEADER_BYTES", str(256 * 1024))
+)
+PARTNERDESK_MAIL_MAX_HEADER_LINE = int(
+    os.environ.get("PARTNERDESK_MAIL_MAX_HEADER_LINE", str(64 * 1024))
+)
+PARTNERDESK_MAIL_MAX_RECIPIENTS = int(os.environ.get("PARTNERDESK_MAIL_MAX_RECIPIENTS", "500"))
+PARTNERDESK_MAIL_MAX_LINKS = int(os.environ.get("PARTNERDESK_MAIL_MAX_LINKS", "5000"))
+PARTNERDESK_MAIL_ZIP_MAX_RATIO = int(os.environ.get("PARTNERDESK_MAIL_ZIP_MAX_RATIO", "100"))
+PARTNERDESK_MAIL_ZIP_MAX_BYTES = int(os.environ.get("PARTNERDESK_MAIL_ZIP_MAX_BYTES", str(2**30)))
+# The separate parsing process: its address-space limit and its time limit (seconds).
+PARTNERDESK_MAIL_PARSE_MEMORY_BYTES = int(
+    os.environ.get("PARTNERDESK_MAIL_PARSE_MEMORY_BYTES", str(2**30))
+)
+PARTNERDESK_MAIL_PARSE_TIMEOUT = float(os.environ.get("PARTNERDESK_MAIL_PARSE_TIMEOUT", "10"))
+
 # --- background work --------------------------------------------------------------------------
 
 TASKS = {

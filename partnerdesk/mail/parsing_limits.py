@@ -1,0 +1,119 @@
+"""The limits a message must keep to be taken as mail, and the checks that need no parse.
+
+Breaking one raises `Refused(code, detail)`; the intake quarantines the raw message with the
+code. Defaults come from settings ("Mail limits"); tests and callers may pass their own.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, fields
+from typing import Any
+
+from partnerdesk.mail.parsed import Refused
+
+MB = 2**20
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 25 * MB  # the whole raw message
+    max_parts: int = 200  # MIME parts, counting every multipart and attached message
+    max_depth: int = 10  # nesting of multiparts and attached messages
+    max_header_bytes: int = 256 * 1024  # the top-level header block
+    max_header_line: int = 64 * 1024  # one header field, unfolded
+    max_recipients: int = 500  # To + Cc + Bcc
+    max_links: int = 5000
+    zip_max_ratio: int = 100  # declared uncompressed size / zip file size
+    zip_max_bytes: int = 1024 * MB  # declared uncompressed size in all
+    memory_bytes: int = 1024 * MB  # address space of the isolated parsing process
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        """The configured limits; the built-in defaults where Django is not configured (the
+        parsing child process receives its limits explicitly and never needs settings)."""
+        try:
+            from django.conf import settings
+
+            configured = settings.configured
+        except ImportError:  # pragma: no cover - Django is always installed here
+            return cls()
+        if not configured:
+            return cls()
+        names = {
+            "max_bytes": "PARTNERDESK_MAIL_MAX_BYTES",
+            "max_parts": "PARTNERDESK_MAIL_MAX_PARTS",
+            "max_depth": "PARTNERDESK_MAIL_MAX_DEPTH",
+            "max_header_bytes": "PARTNERDESK_MAIL_MAX_HEADER_BYTES",
+            "max_header_line": "PARTNERDESK_MAIL_MAX_HEADER_LINE",
+            "max_recipients": "PARTNERDESK_MAIL_MAX_RECIPIENTS",
+            "max_links": "PARTNERDESK_MAIL_MAX_LINKS",
+            "zip_max_ratio": "PARTNERDESK_MAIL_ZIP_MAX_RATIO",
+            "zip_max_bytes": "PARTNERDESK_MAIL_ZIP_MAX_BYTES",
+            "memory_bytes": "PARTNERDESK_MAIL_PARSE_MEMORY_BYTES",
+        }
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            value = getattr(settings, names[field.name], None)
+            if value is not None:
+                values[field.name] = int(value)
+        return cls(**values)
+
+
+def check_raw(raw: bytes, limits: Limits) -> None:
+    """Size and header checks on the bytes, before the parser spends anything on them."""
+    if not raw or not raw.strip():
+        raise Refused("unparseable", "the message is empty")
+    if len(raw) > limits.max_bytes:
+        raise Refused("too_large", f"{len(raw)} bytes, more than {limits.max_bytes}")
+    end = _header_end(raw, limits.max_header_bytes + 4)
+    if end is None:
+        raise Refused(
+            "headers_too_large", f"no end of the header block in {limits.max_header_bytes} bytes"
+        )
+    block = raw[:end]
+    if len(block) > limits.max_header_bytes:
+        raise Refused("headers_too_large", f"{len(block)} bytes of headers")
+    field_length = 0
+    for line in block.splitlines():
+        if line[:1] in (b" ", b"\t"):
+            field_length += len(line)
+        else:
+            field_length = len(line)
+        if field_length > limits.max_header_line:
+            raise Refused("headers_too_large", f"a header field of more than {field_length} bytes")
+
+
+def _header_end(raw: bytes, within: int) -> int | None:
+    """Where the top-level header block ends (the whole message when it has no body)."""
+    head = raw[:within]
+    ends = [i for i in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if i >= 0]
+    if ends:
+        return min(ends)
+    return len(raw) if len(raw) < within else None
+
+
+def check_zip(content: bytes, filename: str, limits: Limits) -> None:
+    """Refuse a zip whose central directory declares an absurd uncompressed size.
+
+    Nothing is extracted: the central directory states each member's size, and a zip bomb
+    has to declare its size there (or lie, and then any unzip tool stops at the lie). The
+    ratio rule only applies above 10 MB declared, so a small, very compressible log is fine.
+    """
+    if not content.startswith(b"PK") and not filename.lower().endswith(".zip"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return  # not a zip we can read: kept as an ordinary attachment
+    except Exception:  # a malformed archive must not stop the parse
+        return
+    if declared > limits.zip_max_bytes:
+        raise Refused("zip_bomb", f"{filename}: declares {declared} bytes uncompressed")
+    ratio = declared / max(len(content), 1)
+    if declared > 10 * MB and ratio > limits.zip_max_ratio:
+        raise Refused(
+            "zip_bomb", f"{filename}: declares {declared} bytes from {len(content)} ({ratio:.0f}:1)"
+        )
