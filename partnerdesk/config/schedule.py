@@ -28,4 +28,9 @@ JOBS: list[PeriodicJob] = [
         task="partnerdesk.accounts.tasks.prune_login_failures",
         every=timedelta(hours=1),
     ),
+    PeriodicJob(
+        name="mail.poll_mailboxes",
+        task="partnerdesk.mail.tasks.poll_mailboxes",
+        every=timedelta(minutes=1),
+    ),
 ]
