@@ -55,6 +55,8 @@ CATALOGUE: dict[str, StrOrPromise] = {
     "billing.manage": _("Change support pricing, record time, export invoices"),
     "plans.manage": _("Manage support plans, calendars and the published offering"),
     "reports.view": _("See reports"),
+    "mail.triage": _("Sort mail from unknown or unverified senders into tickets (triage)"),
+    "mail.quarantine": _("See, download, reprocess and discard quarantined mail"),
 }
 
 _AGENT = {
@@ -68,6 +70,7 @@ _AGENT = {
     "tickets.reply",
     "tickets.manage",
     "reports.view",
+    "mail.triage",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
