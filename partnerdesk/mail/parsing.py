@@ -34,7 +34,7 @@ from partnerdesk.mail.parsing_decode import (
     header_text,
     message_ids,
 )
-from partnerdesk.mail.parsing_limits import Limits, check_raw, check_zip
+from partnerdesk.mail.parsing_limits import Limits, check_raw, check_structure, check_zip
 
 __all__ = ["Limits", "Refused", "parse", "parse_isolated"]
 
@@ -56,6 +56,7 @@ def parse(raw: bytes, *, limits: Limits | None = None) -> ParsedMessage:
     """The message as plain data; `Refused` when it breaks a limit or is not mail."""
     limits = limits or Limits.from_settings()
     check_raw(raw, limits)
+    check_structure(raw, limits)
     try:
         return _Reader(raw, limits).read()
     except Refused:
@@ -134,7 +135,7 @@ class _Reader:
             subject=subject,
             date_iso=self._date(),
             text=text,
-            html=sanitize.clean_html(raw_html) if raw_html else "",
+            html=sanitize.clean_html(raw_html).strip() if raw_html else "",
             reply_text=trim.reply_text(text, subject=subject),
             parts=parts,
             headers=self._kept_headers(),
@@ -291,6 +292,7 @@ class _Reader:
             return  # a detached signature is not something the agent reads
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
             data = self._payload(part)
+            self._note_defects(part)  # decoding adds its own (bad base64 padding…)
             label = _charset(part)
             if ctype == "text/html" and not label:
                 found = META_CHARSET.search(data[:4096])
@@ -303,6 +305,7 @@ class _Reader:
         if ctype == "message/delivery-status" or ctype == "text/rfc822-headers":
             return  # read by the bounce detection; the agent sees the report's text
         content = self._payload(part)
+        self._note_defects(part)
         name = filename or self._made_up_name(ctype, len(body.parts) + 1)
         check_zip(content, name, self.limits)
         content_id = header_text(str(part.get("Content-ID", "") or "")).strip().strip("<>")

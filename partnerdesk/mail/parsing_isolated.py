@@ -49,16 +49,29 @@ HOOKS = ("", "sleep", "allocate", "crash")
 
 
 def parse_isolated(
-    raw: bytes, *, limits: Limits | None = None, timeout: float = 10.0, _hook: str = ""
+    raw: bytes, *, limits: Limits | None = None, timeout: float | None = None, _hook: str = ""
 ) -> ParsedMessage:
     """`parse(raw)` in a child process; `Refused` also for parse_timeout, too_much_memory
-    and parser_crashed."""
+    and parser_crashed. `timeout` defaults to PARTNERDESK_MAIL_PARSE_TIMEOUT (10 s)."""
     assert _hook in HOOKS
     limits = limits or Limits.from_settings()
+    if timeout is None:
+        timeout = _default_timeout()
     check_raw(raw, limits)  # cheap refusals need no process
     if multiprocessing.current_process().daemon:
         return _answer(_run_subprocess(raw, limits, timeout, _hook))
     return _answer(_run_forked(raw, limits, timeout, _hook))
+
+
+def _default_timeout() -> float:
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            return float(getattr(settings, "PARTNERDESK_MAIL_PARSE_TIMEOUT", 10.0))
+    except ImportError:  # pragma: no cover
+        pass
+    return 10.0
 
 
 def _get_context() -> ForkServerContext:

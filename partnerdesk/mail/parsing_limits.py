@@ -7,6 +7,7 @@ code. Defaults come from settings ("Mail limits"); tests and callers may pass th
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, fields
 from typing import Any
@@ -83,6 +84,24 @@ def check_raw(raw: bytes, limits: Limits) -> None:
             field_length = len(line)
         if field_length > limits.max_header_line:
             raise Refused("headers_too_large", f"a header field of more than {field_length} bytes")
+
+
+BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.IGNORECASE)
+
+
+def check_structure(raw: bytes, limits: Limits) -> None:
+    """Count MIME delimiter lines before parsing: the parser spends about a millisecond per
+    part (ten thousand parts would take seconds), so too many parts are refused unread."""
+    boundaries = {found.group(1) or found.group(2) for found in BOUNDARY.finditer(raw)}
+    if len(boundaries) > limits.max_parts:
+        raise Refused("too_many_parts", f"{len(boundaries)} multipart boundaries")
+    if not boundaries:
+        return
+    alternatives = b"|".join(re.escape(b) for b in sorted(boundaries, key=len, reverse=True))
+    delimiter = re.compile(rb"^--(?:" + alternatives + rb")[ \t]*\r?$", re.MULTILINE)
+    count = sum(1 for _ in delimiter.finditer(raw))
+    if count > limits.max_parts:
+        raise Refused("too_many_parts", f"{count} MIME parts, more than {limits.max_parts}")
 
 
 def _header_end(raw: bytes, within: int) -> int | None:
