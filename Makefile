@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEV    := PARTNERDESK_ENV=development
 TEST   := PARTNERDESK_ENV=test
 CHROMIUM := /usr/bin/chromium
+DOVECOT  := /usr/sbin/dovecot
 # Playwright drives Debian's Chromium; it never downloads a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install run test lint typecheck pytest browser bench clean messages
+.PHONY: install run test lint typecheck pytest browser dovecot bench clean messages
 
 install: $(STAMP)
 
@@ -33,7 +34,7 @@ lint: install
 typecheck: install
 	$(TEST) $(BIN)/mypy partnerdesk
 
-pytest: install browser
+pytest: install browser dovecot
 	$(TEST) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The browser tests (tests/browser) need Debian's Chromium; install it when it is missing.
@@ -46,6 +47,22 @@ browser:
 	  else \
 	    echo "The browser tests need Debian's Chromium at $(CHROMIUM). As root, run:" >&2; \
 	    echo "  apt-get update && apt-get install -y --no-install-recommends chromium" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# The IMAP tests (tests/mail/test_imap*.py) start a private Dovecot of their own on free ports;
+# install Debian's when it is missing. The system service it may start is stopped again.
+dovecot:
+	@if [ ! -x $(DOVECOT) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "== $(DOVECOT) is missing: installing Debian's dovecot-imapd for the IMAP tests"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y --no-install-recommends dovecot-imapd; \
+	    service dovecot stop >/dev/null 2>&1 || true; \
+	  else \
+	    echo "The IMAP tests need Debian's Dovecot at $(DOVECOT). As root, run:" >&2; \
+	    echo "  apt-get update && apt-get install -y --no-install-recommends dovecot-imapd" >&2; \
 	    exit 1; \
 	  fi; \
 	fi

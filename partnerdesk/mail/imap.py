@@ -106,7 +106,7 @@ def _network_error(mailbox: Mailbox, exc: BaseException, timeout: float) -> Mail
     if isinstance(exc, (socket.timeout, TimeoutError)):
         message = _("The server %(where)s did not answer within %(seconds)s seconds.") % {
             "where": where,
-            "seconds": int(timeout),
+            "seconds": f"{timeout:g}",
         }
     elif isinstance(exc, ssl.SSLCertVerificationError):
         message = _("The certificate of %(where)s is not trusted: %(reason)s.") % {

@@ -216,8 +216,9 @@ def delete_mailbox(actor: Actor, *, mailbox: Mailbox) -> None:
         raise forbidden()
     with transaction.atomic(durable=True):
         audit.record(actor, "mailbox.deleted", mailbox, personal={"address": mailbox.address})
+        lease = _lease_name(mailbox.pk)
         mailbox.delete()
-        SchedulerLease.objects.filter(name=_lease_name(mailbox.pk)).delete()
+        SchedulerLease.objects.filter(name=lease).delete()
 
 
 # --- the poller's bookkeeping (system actor) ---------------------------------------------------
