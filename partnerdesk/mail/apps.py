@@ -8,3 +8,4 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         from . import outbound  # noqa: F401  registers the outbox handler
+        from .notifications import actions  # noqa: F401  subscribes to ticket events

@@ -6,7 +6,9 @@ carries the same id and mail clients and archives treat the copies as one messag
 
 from __future__ import annotations
 
+import smtplib
 import uuid
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -18,6 +20,8 @@ from django.utils import translation
 
 from partnerdesk.core import outbox
 from partnerdesk.core.models import OutboxItem
+
+from . import tokens
 
 KIND = "mail.send"
 
@@ -56,6 +60,69 @@ def queue_templated_mail(
     )
 
 
+def queue_mail(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    partner_id: uuid.UUID | None,
+    token: str | None = None,
+    from_email: str = "",
+    reply_to: str = "",
+    in_reply_to: str = "",
+    references: Sequence[str] = (),
+    auto_submitted: bool = False,
+    language: str = "",
+) -> tuple[OutboxItem, str]:
+    """Queue a rendered mail; returns the outbox item and the Message-ID it will carry.
+
+    The Message-ID is `tokens.message_id(token, unique=<the item's idempotency key>)`: computed
+    again at each delivery attempt from the same item, so a retry repeats it exactly, and a
+    customer's answer leads back to the ticket through its token.
+    """
+    headers: dict[str, str] = {}
+    if in_reply_to:
+        headers["In-Reply-To"] = in_reply_to
+    if references:
+        headers["References"] = " ".join(references)
+    if auto_submitted:
+        # RFC 3834: auto-responders must not answer; Exchange reads its own header for it.
+        headers["Auto-Submitted"] = "auto-generated"
+        headers["X-Auto-Response-Suppress"] = "All"
+    if language:
+        headers["Content-Language"] = language
+    item = outbox.enqueue(
+        KIND,
+        partner_id=partner_id,
+        payload={
+            "to": [to],
+            "subject": subject,
+            "text": text,
+            "html": html,
+            "from": from_email,
+            "reply_to": reply_to,
+            "token": token or "",
+            "headers": headers,
+        },
+    )
+    return item, message_id_of(item)
+
+
+def message_id_of(item: OutboxItem) -> str:
+    return tokens.message_id(item.payload.get("token") or None, unique=item.idempotency_key)
+
+
+def _permanent(error: smtplib.SMTPException) -> bool:
+    """A 5xx answer to the whole transaction or to every recipient: retrying cannot help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
 @outbox.handler(KIND)
 def deliver_mail(item: OutboxItem) -> None:
     payload = item.payload
@@ -64,9 +131,15 @@ def deliver_mail(item: OutboxItem) -> None:
         body=payload["text"],
         from_email=payload.get("from") or settings.DEFAULT_FROM_EMAIL,
         to=payload["to"],
-        headers={"Message-ID": f"<{item.idempotency_key}@partnerdesk>"},
+        reply_to=[payload["reply_to"]] if payload.get("reply_to") else None,
+        headers={**payload.get("headers", {}), "Message-ID": message_id_of(item)},
         connection=get_connection(fail_silently=False),
     )
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
-    message.send()
+    try:
+        message.send()
+    except smtplib.SMTPException as error:
+        if _permanent(error):
+            raise outbox.PermanentDeliveryError(f"{type(error).__name__}: {error}") from error
+        raise

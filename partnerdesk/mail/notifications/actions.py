@@ -1,0 +1,356 @@
+"""The writes of notifications: the event subscriber that queues a ticket's mails (inside the
+ticket action's transaction), and the settings pages' changes (wording, own choices)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partnerdesk.accounts.models import Membership
+from partnerdesk.core import audit, clock, events, policies
+from partnerdesk.core.actor import Actor
+from partnerdesk.core.errors import invalid, not_found
+from partnerdesk.partners.models import Partner
+from partnerdesk.tickets import search
+from partnerdesk.tickets.enums import Channel, Status
+from partnerdesk.tickets.models import Message
+
+from .. import tokens
+from ..models import Audience, MailTemplate, OutboundMail, TemplateKey
+from ..outbound import queue_mail
+from . import PREFERENCES, rules, selectors
+from .compose import Quote, Wording, default_wording, render, unknown_placeholders
+from .selectors import Recipient
+
+logger = logging.getLogger(__name__)
+
+ADDRESS_FAILING = "address_failing"
+
+
+class _Mailing:
+    """What every mail about one event shares: the workspace, its sender and its wording."""
+
+    def __init__(self, event: events.TicketEvent) -> None:
+        self.event = event
+        self.ticket = event.ticket
+        self.workspace: Partner = Partner.objects.get(pk=self.ticket.partner_id)
+        self.language = self.workspace.default_language
+        self.mailbox = selectors.sender_mailbox(partner_id=self.workspace.pk)
+        self.token = tokens.token_for(
+            partner_id=self.workspace.pk,
+            ticket_id=self.ticket.pk,
+            prefix=self.workspace.ticket_prefix,
+            number=self.ticket.number,
+        )
+        self.reference = f"{self.workspace.ticket_prefix}-{self.ticket.number}"
+        self._overrides: dict[tuple[str, str], MailTemplate | None] = {}
+
+    # --- sender ---------------------------------------------------------------------------
+
+    def sender_address(self) -> str:
+        return self.mailbox.address if self.mailbox else self.workspace.support_email
+
+    def from_header(self) -> str:
+        address = self.sender_address()
+        if not address:
+            return str(settings.DEFAULT_FROM_EMAIL)
+        name = self.workspace.name.replace('"', "'")
+        return f'"{name}" <{address}>'
+
+    def reply_to(self) -> str:
+        if self.mailbox:
+            return tokens.reply_address(self.mailbox.address, self.token)
+        return self.workspace.support_email
+
+    # --- words ----------------------------------------------------------------------------
+
+    def wording(self, key: str, language: str) -> tuple[str, str]:
+        if (key, language) not in self._overrides:
+            self._overrides[(key, language)] = selectors.workspace_override(
+                partner_id=self.workspace.pk, key=key, language=language
+            )
+        override = self._overrides[(key, language)]
+        subject, text = default_wording(key, language)
+        if override is not None:
+            subject = override.subject or subject
+            text = override.text or text
+        return subject, text
+
+    def values(self, person: Recipient, language: str) -> dict[str, str]:
+        ticket = self.ticket
+        requester = ticket.requester if ticket.requester_id else None
+        with translation.override(language):
+            status = str(Status(ticket.status).label)
+        actor = self.event.actor
+        return {
+            "ticket.reference": self.reference,
+            "ticket.subject": ticket.subject,
+            "ticket.status": status,
+            "ticket.link": self.link(person),
+            "customer.name": ticket.customer.name,
+            "requester.name": requester.name if requester else "",
+            "requester.first_name": (requester.name.split() or [""])[0] if requester else "",
+            "recipient.name": person.name,
+            "recipient.first_name": person.first_name,
+            "author.name": actor.display_name or actor.email or self.workspace.name,
+            "workspace.name": self.workspace.name,
+            "workspace.support_email": self.workspace.support_email,
+            "workspace.support_phone": self.workspace.support_phone,
+        }
+
+    def link(self, person: Recipient) -> str:
+        name = "tickets:ticket" if person.membership_id and not person.contact_id else None
+        name = name or "portal:ticket"
+        return settings.PUBLIC_URL + reverse(name, kwargs={"ticket_id": str(self.ticket.pk)})
+
+    def quote(self, key: str) -> Quote | None:
+        event, ticket = self.event, self.ticket
+        if key in (TemplateKey.AGENT_REPLIED, TemplateKey.CUSTOMER_REPLIED) and event.message:
+            author = event.actor.display_name or event.actor.email or self.workspace.name
+            return Quote(author=author, text=event.message.body)
+        if key in (TemplateKey.ACKNOWLEDGED, TemplateKey.NEW_TICKET) and ticket.description:
+            requester = ticket.requester if ticket.requester_id else None
+            author = requester.name if requester else ticket.customer.name
+            return Quote(author=author, text=ticket.description)
+        return None
+
+    # --- sending --------------------------------------------------------------------------
+
+    def send(self, key: str, person: Recipient, audience: str) -> None:
+        if audience == Audience.CONTACT and person.failing_since is not None:
+            self.skip_failing(key, person)
+            return
+        language = person.language
+        subject, text = self.wording(key, language)
+        rendered = render(
+            wording=Wording(subject=subject, text=text, values=self.values(person, language)),
+            language=language,
+            token=self.token,
+            reference=self.reference,
+            workspace=self.workspace.name,
+            link=self.link(person),
+            quote=self.quote(key),
+        )
+        thread = selectors.thread_for(
+            ticket=self.ticket, recipient=person.email, with_inbound=audience == Audience.CONTACT
+        )
+        item, message_id = queue_mail(
+            to=person.email,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            partner_id=self.workspace.pk,
+            token=self.token,
+            from_email=self.from_header(),
+            reply_to=self.reply_to(),
+            in_reply_to=thread.in_reply_to,
+            references=thread.references,
+            # An agent's reply is a person writing; everything else is a notification.
+            auto_submitted=key != TemplateKey.AGENT_REPLIED,
+            language=language,
+        )
+        self.log(key, person, audience, message_id=message_id, outbox_item_id=item.pk)
+
+    def log(self, key: str, person: Recipient, audience: str, **fields: Any) -> None:
+        OutboundMail.objects.create(
+            partner_id=self.workspace.pk,
+            ticket_id=self.ticket.pk,
+            key=key,
+            audience=audience,
+            recipient=person.email,
+            contact_id=person.contact_id,
+            membership_id=person.membership_id,
+            language=person.language,
+            created_at=clock.now(),
+            **fields,
+        )
+
+    def skip_failing(self, key: str, person: Recipient) -> None:
+        """No mail to an address that bounces; the ticket says so once per address."""
+        first_time = not selectors.skipped_before(
+            ticket=self.ticket, recipient=person.email, reason=ADDRESS_FAILING
+        )
+        self.log(key, person, Audience.CONTACT, skipped=ADDRESS_FAILING)
+        if not first_time:
+            return
+        with translation.override(self.language):
+            since = person.failing_since
+            body = _(
+                "No mail goes to %(address)s: the address has been failing since %(date)s "
+                "(mail to it bounced). Check the address with %(customer)s; until then this "
+                "ticket's mail to it is skipped."
+            ) % {
+                "address": person.email,
+                "date": date_format(since, "SHORT_DATE_FORMAT") if since else "?",
+                "customer": self.ticket.customer.name,
+            }
+        Message.objects.create(
+            partner_id=self.workspace.pk,
+            ticket_id=self.ticket.pk,
+            customer_id=self.ticket.customer_id,
+            body=body,
+            internal=True,
+            channel=Channel.EMAIL,
+            created_at=clock.now(),
+        )
+        search.reindex_ticket(self.ticket.pk)
+
+
+def _acknowledgement_wanted(mailing: _Mailing) -> bool:
+    """Every new request is acknowledged, unless it came by mail that was auto-generated or
+    asked for no automatic answer (the intake decides that from the mail)."""
+    if mailing.ticket.channel != Channel.EMAIL:
+        return True
+    inbound = selectors.inbound_for_ticket(ticket=mailing.ticket)
+    if inbound is None:
+        return True  # an agent recorded a mail by hand
+    from ..actions.intake import wants_acknowledgement
+
+    return wants_acknowledgement(inbound)
+
+
+@events.subscribe(*sorted(events.KINDS))
+def notify_ticket_event(event: events.TicketEvent) -> None:
+    """Queue the mails a ticket event asks for (see the package docstring for who gets what)."""
+    key = rules.contact_key(event)
+    plan = rules.agent_plan(event)
+    if key is None and plan is None:
+        return
+    mailing = _Mailing(event)
+    if key == TemplateKey.ACKNOWLEDGED and not _acknowledgement_wanted(mailing):
+        key = None
+    if key is not None:
+        person = selectors.requester(ticket=event.ticket, workspace_language=mailing.language)
+        # The acknowledgement goes to the requester who filed; other mails never to the actor.
+        if person is not None and (
+            key == TemplateKey.ACKNOWLEDGED or not rules.made_the_change(event, person)
+        ):
+            mailing.send(key, person, Audience.CONTACT)
+    if plan is not None:
+        for person in _agents(event, plan, mailing.language):
+            if not rules.made_the_change(event, person) and rules.agent_wants(person, plan):
+                mailing.send(plan.key, person, Audience.AGENT)
+
+
+def _agents(event: events.TicketEvent, plan: rules.AgentPlan, language: str) -> list[Recipient]:
+    if plan.audience == rules.NEW_ASSIGNEE:
+        person = selectors.agent(
+            ticket=event.ticket, membership_id=event.current, workspace_language=language
+        )
+        return [person] if person else []
+    if plan.audience == rules.ON_TICKET:
+        return selectors.agents_on_ticket(ticket=event.ticket, workspace_language=language)
+    return selectors.agents_for_customer(ticket=event.ticket, workspace_language=language)
+
+
+# --- the settings pages ------------------------------------------------------------------------
+
+
+def _check_template_key(key: str, language: str) -> None:
+    if key not in TemplateKey.values or language not in {c for c, _n in settings.LANGUAGES}:
+        raise not_found()
+
+
+def check_wording(*, subject: str, text: str) -> None:
+    """Refuse (422, naming them) placeholders that are not on the list, and a subject that
+    is more than one line."""
+    for field_name, value in (("subject", subject), ("text", text)):
+        unknown = unknown_placeholders(value)
+        if unknown:
+            raise invalid(
+                field_name,
+                gettext_lazy("Unknown placeholder: %(names)s. Use one of the listed ones.")
+                % {"names": ", ".join("{" + name + "}" for name in unknown)},
+                "unknown_placeholder",
+            )
+    if "\n" in subject.strip():
+        raise invalid("subject", gettext_lazy("The subject is one line."))
+
+
+def save_template(
+    actor: Actor, *, key: str, language: str, subject: str, text: str
+) -> MailTemplate | None:
+    """Store the workspace's wording of one notification in one language. A part left empty,
+    or equal to the built-in wording, follows the built-in one (and its later improvements);
+    when both do, the workspace's row goes."""
+    policies.require(actor, selectors.TEMPLATES_PERMISSION)
+    _check_template_key(key, language)
+    subject, text = " ".join(subject.split()), text.replace("\r\n", "\n").strip("\n")
+    check_wording(subject=subject, text=text)
+    default_subject, default_text = default_wording(key, language)
+    subject = "" if subject == default_subject else subject
+    text = "" if text.strip() == default_text.strip() else text
+    with transaction.atomic(durable=True):
+        if not subject and not text:
+            MailTemplate.objects.filter(
+                partner_id=actor.workspace_id, key=key, language=language
+            ).delete()
+            row = None
+        else:
+            row, _created = MailTemplate.objects.update_or_create(
+                partner_id=actor.workspace_id,
+                key=key,
+                language=language,
+                defaults={
+                    "subject": subject,
+                    "text": text,
+                    "updated_at": clock.now(),
+                    "updated_by_id": actor.membership_id,
+                },
+            )
+        audit.record(
+            actor,
+            "mail.template_changed",
+            row,
+            data={"key": key, "language": language, "custom": row is not None},
+        )
+    return row
+
+
+def reset_template(actor: Actor, *, key: str, language: str) -> None:
+    """Back to the built-in wording of one notification in one language."""
+    policies.require(actor, selectors.TEMPLATES_PERMISSION)
+    _check_template_key(key, language)
+    with transaction.atomic(durable=True):
+        deleted, _rows = MailTemplate.objects.filter(
+            partner_id=actor.workspace_id, key=key, language=language
+        ).delete()
+        if deleted:
+            audit.record(
+                actor, "mail.template_reset", None, data={"key": key, "language": language}
+            )
+
+
+def set_own_notification_choices(actor: Actor, *, choices: dict[str, bool]) -> dict[str, bool]:
+    """Store which notifications the signed-in staff member wants (every known key)."""
+    if not actor.is_staff:
+        raise not_found()
+    unknown = set(choices) - set(PREFERENCES)
+    if unknown:
+        raise invalid(
+            "choices",
+            gettext_lazy("Unknown notification: %(names)s.")
+            % {"names": ", ".join(sorted(unknown))},
+        )
+    stored = {name: bool(choices.get(name, False)) for name in PREFERENCES}
+    with transaction.atomic(durable=True):
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(pk=actor.own_membership_id, partner_id=actor.workspace_id)
+            .first()
+        )
+        if membership is None:
+            raise not_found()
+        if membership.notifications != stored:
+            membership.notifications = stored
+            membership.save(update_fields=["notifications"])
+            audit.record(actor, "membership.notifications_changed", membership, data=stored)
+    return stored
