@@ -33,4 +33,9 @@ JOBS: list[PeriodicJob] = [
         task="partnerdesk.mail.tasks.poll_mailboxes",
         every=timedelta(minutes=1),
     ),
+    PeriodicJob(
+        name="mail.retry_left_behind",
+        task="partnerdesk.mail.intake_tasks.retry_left_behind",
+        every=timedelta(minutes=1),
+    ),
 ]

@@ -161,6 +161,9 @@ def sees_triage(actor: Actor) -> bool:
 
 
 def sees_quarantine(actor: Actor) -> bool:
+    """The partner owner's (global admin's) page; the system actor for the command line."""
+    if actor.is_system:
+        return True
     return actor.is_staff and actor.has("mail.quarantine") and actor.limited_customer_ids is None
 
 
@@ -217,3 +220,31 @@ def contacts_of_customer(actor: Actor, *, customer_id: uuid.UUID) -> QuerySet[Co
     return Contact.objects.filter(
         partner_id=actor.workspace_id, customer_id=customer_id, is_active=True
     ).order_by("name", "id")
+
+
+# --- the command line (system work) ------------------------------------------------------------
+
+
+def workspace_by_slug(slug: str) -> uuid.UUID | None:
+    """The workspace a mail server's pipe names by its slug."""
+    from partnerdesk.partners.models import Partner
+
+    return Partner.objects.filter(slug=slug).values_list("id", flat=True).first()
+
+
+def mailbox_by_address(*, workspace_id: uuid.UUID, address: str) -> Mailbox | None:
+    return Mailbox.objects.filter(partner_id=workspace_id, address__iexact=address).first()
+
+
+def quarantined_for_reprocessing(
+    actor: Actor, *, reason: str = "", ids: list[uuid.UUID] | None = None
+) -> list[InboundMessage]:
+    """Quarantined messages of the actor's workspace, all or those held for `reason` or named."""
+    if not (actor.is_system or sees_quarantine(actor)):
+        return []
+    held = _in_state(actor, InboundState.QUARANTINED)
+    if reason:
+        held = held.filter(reason=reason)
+    if ids:
+        held = held.filter(pk__in=ids)
+    return list(held.order_by("received_at", "id"))

@@ -179,3 +179,19 @@ def test_a_reply_is_added_once_even_when_the_retry_runs_it_again(
     intake.process(inbound)
     assert Message.objects.filter(ticket=ticket).count() == 1
     assert InboundMessage.objects.get(pk=inbound.pk).state == "reply"
+
+
+def test_a_message_stored_by_the_poller_is_processed_by_a_task(
+    ws: Workspace, ann: Contact, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from partnerdesk.mail import intake_tasks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inbound = intake.ingest(workspace_id=ws.partner.pk, raw=mail(), source="imap")
+    queued = DBTaskResult.objects.get(task_path="partnerdesk.mail.intake_tasks.process_inbound")
+    assert queued.args_kwargs["kwargs"] == {"inbound_id": str(inbound.pk)}
+    assert intake_tasks.process_inbound.call(inbound_id=str(inbound.pk)) == "ticket"
+    assert intake_tasks.process_inbound.call(inbound_id=str(inbound.pk)) == "ticket"  # twice: once
+    assert Ticket.objects.filter(partner=ws.partner).count() == 1

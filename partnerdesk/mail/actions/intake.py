@@ -68,10 +68,18 @@ class AlreadyProcessed(Exception):
 
 
 def ingest(
-    *, workspace_id: uuid.UUID, raw: bytes, source: str, mailbox: Mailbox | None = None
+    *,
+    workspace_id: uuid.UUID,
+    raw: bytes,
+    source: str,
+    mailbox: Mailbox | None = None,
+    process_later: bool = True,
 ) -> InboundMessage:
     """Store a raw message (state RECEIVED) and return its row; a message seen before returns
-    the row stored then, and nothing new is stored. Commits before it returns."""
+    the row stored then, and nothing new is stored. Commits before it returns.
+
+    A new message is processed by a background task (`process_later`) unless the caller runs
+    `process` itself (`receive` does); the scheduled retry catches a task that never ran."""
     if source not in Source.values:
         raise ValueError(f"unknown mail source {source!r}")
     digest = hashlib.sha256(raw).hexdigest()
@@ -102,6 +110,8 @@ def ingest(
     try:
         with transaction.atomic(durable=True):
             inbound.save(force_insert=True)
+            if process_later:
+                transaction.on_commit(lambda: _enqueue(inbound.pk))
     except IntegrityError:
         inbound.raw.delete(save=False)
         seen = selectors.inbound_by_bytes(
@@ -111,6 +121,24 @@ def ingest(
             raise
         return seen
     return inbound
+
+
+def _enqueue(inbound_id: uuid.UUID) -> None:
+    from ..intake_tasks import process_inbound
+
+    try:
+        process_inbound.enqueue(inbound_id=str(inbound_id))
+    except Exception:  # the message is stored; the scheduled retry processes it instead
+        logger.exception("could not enqueue processing of mail %s", inbound_id)
+
+
+def stored_message(inbound_id: str | uuid.UUID) -> InboundMessage | None:
+    """The stored message a task names (system work, any workspace); None when it is gone."""
+    try:
+        pk = inbound_id if isinstance(inbound_id, uuid.UUID) else uuid.UUID(str(inbound_id))
+    except ValueError:
+        return None
+    return InboundMessage.objects.filter(pk=pk).first()
 
 
 def _sync_to_disk(inbound: InboundMessage) -> None:
@@ -135,7 +163,9 @@ def receive(
     An error after storing is not the caller's problem (the message is safe and the scheduled
     job retries it); an error while storing is raised, so the caller keeps the message.
     """
-    inbound = ingest(workspace_id=workspace_id, raw=raw, source=source, mailbox=mailbox)
+    inbound = ingest(
+        workspace_id=workspace_id, raw=raw, source=source, mailbox=mailbox, process_later=False
+    )
     if inbound.state != InboundState.RECEIVED:
         return inbound
     try:
@@ -206,7 +236,6 @@ def process(inbound: InboundMessage, *, release: bool = False) -> InboundMessage
 
     `release` is an agent's reprocessing: the sender's flood hold does not apply to it.
     """
-    from .. import parsing  # the parser module imports heavy libraries; only step 2 needs it
     from .routing import route
 
     claimed = _claim(inbound)
@@ -214,7 +243,7 @@ def process(inbound: InboundMessage, *, release: bool = False) -> InboundMessage
         return _reload(inbound)
     try:
         try:
-            parsed = _parse(parsing, read_raw(claimed))
+            parsed = _parse(read_raw(claimed))
         except Refused as refused:
             return finish(
                 claimed,
@@ -230,11 +259,11 @@ def process(inbound: InboundMessage, *, release: bool = False) -> InboundMessage
         return _failed(claimed, error)
 
 
-def _parse(parsing: Any, raw: bytes) -> ParsedMessage:
-    # The parser in its own process with a time limit; `parse` until that lands.
-    parse = getattr(parsing, "parse_isolated", None) or parsing.parse
-    parsed: ParsedMessage = parse(raw)
-    return parsed
+def _parse(raw: bytes) -> ParsedMessage:
+    """The parser in its own process, under a time and memory limit."""
+    from ..parsing import parse_isolated  # imports heavy libraries; only step 2 needs them
+
+    return parse_isolated(raw)
 
 
 def _failed(inbound: InboundMessage, error: Exception) -> InboundMessage:
