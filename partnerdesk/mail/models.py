@@ -101,6 +101,8 @@ class InboundMessage(PartnerOwned):
     received_at = models.DateTimeField(_("received"))
     sender = models.CharField(_("sender"), max_length=320, blank=True)
     subject = models.TextField(_("subject"), blank=True)
+    # The first words of the text, for the triage and quarantine lists (set when processed).
+    snippet = models.CharField(_("snippet"), max_length=300, blank=True)
     state = models.CharField(
         max_length=12, choices=InboundState.choices, default=InboundState.RECEIVED
     )

@@ -322,6 +322,7 @@ def parsed_facts(parsed: ParsedMessage) -> dict[str, Any]:
     return {
         "sender": (parsed.sender.email or "")[:320],
         "subject": parsed.subject,
+        "snippet": " ".join((parsed.reply_text or parsed.text).split())[:300],
         "authentication": {
             "results": [
                 {"method": r.method, "result": r.result, "domain": r.domain}
