@@ -135,7 +135,9 @@ def test_status_changes_that_matter_reach_the_contact(
     for status in ("open", "pending_customer", "on_hold", "resolved", "closed"):
         ticket = actions.change_ticket(agent, ticket=ticket, changes=TicketChanges(status=status))
     deliver_all()
-    subjects = [re.sub(r"^\[[^]]+\] ", "", m["Subject"]) for m in smtp_server.to(contact.email)]
+    subjects = [
+        re.sub(r"^\[[^]]+\] ", "", str(m["Subject"]).strip()) for m in smtp_server.to(contact.email)
+    ]
     assert subjects == [
         "We received your request: Printer offline",
         "We are waiting for your answer: Printer offline",
