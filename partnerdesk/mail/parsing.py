@@ -17,6 +17,7 @@ authresults (Authentication-Results).
 
 from __future__ import annotations
 
+import dataclasses
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -25,11 +26,13 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from partnerdesk.mail import authresults, parsing_bounce, sanitize, trim
 from partnerdesk.mail.parsed import Address, AuthResult, ParsedMessage, Part, Refused
 from partnerdesk.mail.parsing_decode import (
     addresses,
+    clean_text,
     decode_bytes,
     header_text,
     message_ids,
@@ -58,7 +61,7 @@ def parse(raw: bytes, *, limits: Limits | None = None) -> ParsedMessage:
     check_raw(raw, limits)
     check_structure(raw, limits)
     try:
-        return _Reader(raw, limits).read()
+        return _scrub(_Reader(raw, limits).read())
     except Refused:
         raise
     except RecursionError as exc:
@@ -364,6 +367,26 @@ class _Reader:
                 content_id=part.content_id,
             )
         return part
+
+
+def _scrub(value: Any) -> Any:
+    """Every string of the result as a database can store it (no NUL, no lone surrogate);
+    bytes (attachment contents) untouched."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, tuple):
+        return tuple(_scrub(item) for item in value)
+    if isinstance(value, dict):
+        return {clean_text(key): _scrub(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _scrub(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if isinstance(getattr(value, f.name), (str, tuple, dict))
+            or dataclasses.is_dataclass(getattr(value, f.name))
+        }
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def _content_type(part: Message) -> str:

@@ -69,12 +69,27 @@ def decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
         return data.decode("ascii"), (f"unknown charset {label}" if label and not codec else None)
     if _is_utf8(data):
         return data.decode("utf-8"), f"charset {label or 'missing'}: decoded as UTF-8"
-    if codec:
+    if codec and codec != "utf-8" and not SINGLE_BYTE.match(codec):
+        # a multi-byte charset with a few bad bytes: keep the rest of the text readable
         text = data.decode(codec, errors="replace")
         return text, f"charset {label}: bytes that do not fit it were replaced"
-    return data.decode("cp1252", errors="replace"), (
-        f"charset {label or 'missing'}: decoded as Windows-1252"
+    fallback = codec if codec and SINGLE_BYTE.match(codec) else "cp1252"
+    used = "Windows-1252" if fallback == "cp1252" else label
+    return data.decode(fallback, errors="replace"), (
+        f"charset {label or 'missing'}: decoded as {used}"
     )
+
+
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Text any database stores: no NUL characters, no lone surrogates."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if SURROGATE.search(value):
+        value = SURROGATE.sub("\ufffd", value)
+    return value
 
 
 def _is_utf8(data: bytes) -> bool:

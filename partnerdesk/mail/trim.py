@@ -44,7 +44,8 @@ def reply_text(text: str, *, subject: str = "") -> str:
     try:
         message = EmailMessage(text=body, languages=list(LANGUAGES), keep_hyphen_lists=True)
         replies = message.read().replies
-        trimmed = replies[0].body if replies else body
+        # A first reply that starts at a header means nothing new was written above it.
+        trimmed = replies[0].body if replies and not replies[0].headers else ""
     except Exception:  # the trimmer is a convenience: never lose the message over it
         trimmed = body
     trimmed = trimmed.strip()
