@@ -396,3 +396,28 @@ def test_a_ticket_from_auto_generated_mail_is_not_acknowledged(
         )
         got = mailed(smtp_server)
         assert (contact.email in got) is expected, auto
+
+
+# --- cost --------------------------------------------------------------------------------------
+
+
+def _filing_queries(ws: Workspace) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    contact = contacts_for(ws)["contact"]
+    with CaptureQueriesContext(connection) as captured:
+        file_as(ws, "contact", requester=contact)
+    return len(captured.captured_queries)
+
+
+def test_each_more_agent_costs_only_the_rows_of_their_mail(ws: Workspace) -> None:
+    from tests.factories import MembershipFactory
+
+    file_as(ws, "contact", requester=contacts_for(ws)["contact"])  # warm caches
+    few = _filing_queries(ws)
+    for n in range(10):
+        MembershipFactory(partner=ws.partner, role="helpdesk_agent", user__email=f"x{n}@ex.test")
+    many = _filing_queries(ws)
+    # one outbox row and one log row per mail; no reads per recipient
+    assert many - few <= 2 * 10, (few, many)

@@ -144,3 +144,20 @@ def test_status_changes_that_matter_reach_the_contact(
         "Your request is resolved: Printer offline",
         "Your request is closed: Printer offline",
     ]
+
+
+def test_a_permanent_refusal_fails_the_mail_without_retrying(
+    ws: Workspace,
+    smtp_server: SmtpServer,  # noqa: F811
+) -> None:
+    contact = contacts_for(ws)["contact"]
+    file_as(ws, "contact", requester=contact)
+    item = OutboxItem.objects.get(payload__to=[contact.email])
+    OutboxItem.objects.exclude(pk=item.pk).delete()
+    smtp_server.refuse_next(1, "554 5.7.1 Message rejected")
+    deliver_all()
+    deliver_all()
+    item.refresh_from_db()
+    assert item.status == OutboxStatus.FAILED and item.attempts == 1
+    assert "554" in item.last_error
+    assert smtp_server.messages == []

@@ -1,6 +1,7 @@
 """A real SMTP server for the tests: aiosmtpd on 127.0.0.1 and a free port, collecting what
 arrives. `smtp_server` points Django's SMTP backend at it; `refuse_next(n)` makes the next n
-transactions end with "451 try again later" (the server takes the DATA, then refuses it).
+transactions end with "451 try again later" or another reply (the server takes the DATA,
+then refuses it).
 
     def test_x(smtp_server):
         ... queue mail ...
@@ -35,6 +36,7 @@ class CollectingHandler:
     received: list[Received] = field(default_factory=list)
     refused: int = 0
     _refuse: int = 0
+    _refusal: str = "451 4.3.0 Temporary failure, try again later"
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -42,7 +44,7 @@ class CollectingHandler:
             if self._refuse > 0:
                 self._refuse -= 1
                 self.refused += 1
-                return "451 4.3.0 Temporary failure, try again later"
+                return self._refusal
             parsed = email.message_from_bytes(envelope.original_content, policy=default)
             assert isinstance(parsed, EmailMessage)
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
@@ -66,9 +68,13 @@ class SmtpServer:
     def to(self, address: str) -> list[EmailMessage]:
         return [r.message for r in self.handler.received if address in r.rcpt_tos]
 
-    def refuse_next(self, count: int = 1) -> None:
+    def refuse_next(
+        self, count: int = 1, reply: str = "451 4.3.0 Temporary failure, try again later"
+    ) -> None:
+        """End the next `count` transactions with `reply` (a 4xx by default; 5xx for good)."""
         with self.handler._lock:
             self.handler._refuse = count
+            self.handler._refusal = reply
 
     def clear(self) -> None:
         with self.handler._lock:

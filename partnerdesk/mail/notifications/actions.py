@@ -124,10 +124,23 @@ class _Mailing:
 
     # --- sending --------------------------------------------------------------------------
 
-    def send(self, key: str, person: Recipient, audience: str) -> None:
-        if audience == Audience.CONTACT and person.failing_since is not None:
-            self.skip_failing(key, person)
+    def send_all(self, key: str, people: list[Recipient], audience: str) -> None:
+        """Queue `key` to each of `people` (a contact whose address fails is skipped)."""
+        if audience == Audience.CONTACT:
+            for person in [p for p in people if p.failing_since is not None]:
+                self.skip_failing(key, person)
+            people = [p for p in people if p.failing_since is None]
+        if not people:
             return
+        threads = selectors.threads_for(
+            ticket=self.ticket,
+            recipients=[p.email for p in people],
+            with_inbound=audience == Audience.CONTACT,
+        )
+        for person in people:
+            self.send(key, person, audience, threads[person.email])
+
+    def send(self, key: str, person: Recipient, audience: str, thread: selectors.Thread) -> None:
         language = person.language
         subject, text = self.wording(key, language)
         rendered = render(
@@ -138,9 +151,6 @@ class _Mailing:
             workspace=self.workspace.name,
             link=self.link(person),
             quote=self.quote(key),
-        )
-        thread = selectors.thread_for(
-            ticket=self.ticket, recipient=person.email, with_inbound=audience == Audience.CONTACT
         )
         item, message_id = queue_mail(
             to=person.email,
@@ -233,11 +243,14 @@ def notify_ticket_event(event: events.TicketEvent) -> None:
         if person is not None and (
             key == TemplateKey.ACKNOWLEDGED or not rules.made_the_change(event, person)
         ):
-            mailing.send(key, person, Audience.CONTACT)
+            mailing.send_all(key, [person], Audience.CONTACT)
     if plan is not None:
-        for person in _agents(event, plan, mailing.language):
-            if not rules.made_the_change(event, person) and rules.agent_wants(person, plan):
-                mailing.send(plan.key, person, Audience.AGENT)
+        people = [
+            person
+            for person in _agents(event, plan, mailing.language)
+            if not rules.made_the_change(event, person) and rules.agent_wants(person, plan)
+        ]
+        mailing.send_all(plan.key, people, Audience.AGENT)
 
 
 def _agents(event: events.TicketEvent, plan: rules.AgentPlan, language: str) -> list[Recipient]:

@@ -139,29 +139,39 @@ class Thread:
     references: list[str] = field(default_factory=list)
 
 
-def thread_for(*, ticket: Any, recipient: str, with_inbound: bool) -> Thread:
-    """Where a new mail to `recipient` sits in the ticket's thread: after our first and last
-    mails to them and, for contacts, after the customer's first and last mails (by their
-    Message-IDs, as the intake stored them)."""
-    ours = OutboundMail.objects.filter(
-        partner_id=ticket.partner_id, ticket_id=ticket.pk, recipient=recipient, skipped=""
-    ).exclude(message_id="")
-    found: list[tuple[datetime, str]] = []
-    first = ours.order_by("created_at", "id").values_list("created_at", "message_id").first()
-    last = ours.order_by("-created_at", "-id").values_list("created_at", "message_id").first()
-    found += [row for row in (first, last) if row]
+def threads_for(*, ticket: Any, recipients: list[str], with_inbound: bool) -> dict[str, Thread]:
+    """Where a new mail to each of `recipients` sits in the ticket's thread: after our first
+    and last mails to them and, for contacts, after the customer's first and last mails (by
+    their Message-IDs, as the intake stored them). Two queries however many recipients."""
+    sent: dict[str, list[tuple[datetime, str]]] = {}
+    rows = (
+        OutboundMail.objects.filter(
+            partner_id=ticket.partner_id, ticket_id=ticket.pk, recipient__in=recipients, skipped=""
+        )
+        .exclude(message_id="")
+        .order_by("created_at", "id")
+        .values_list("recipient", "created_at", "message_id")
+    )
+    for recipient, at, message_id in rows:
+        sent.setdefault(recipient, []).append((at, message_id))
+    theirs: list[tuple[datetime, str]] = []
     if with_inbound:
-        theirs = InboundMessage.objects.filter(
-            partner_id=ticket.partner_id, ticket_id=ticket.pk
-        ).exclude(message_id="")
-        first_in = theirs.order_by("received_at", "id").values_list("received_at", "message_id")
-        last_in = theirs.order_by("-received_at", "-id").values_list("received_at", "message_id")
-        found += [row for row in (first_in.first(), last_in.first()) if row]
-    ordered: list[str] = []
-    for _at, message_id in sorted(found, key=lambda row: row[0]):
-        if _bracketed(message_id) not in ordered:
-            ordered.append(_bracketed(message_id))
-    return Thread(in_reply_to=ordered[-1] if ordered else "", references=ordered)
+        theirs = list(
+            InboundMessage.objects.filter(partner_id=ticket.partner_id, ticket_id=ticket.pk)
+            .exclude(message_id="")
+            .order_by("received_at", "id")
+            .values_list("received_at", "message_id")
+        )
+    threads = {}
+    for recipient in recipients:
+        ours = sent.get(recipient, [])
+        found = [*ours[:1], *ours[-1:], *theirs[:1], *theirs[-1:]]
+        ordered: list[str] = []
+        for _at, message_id in sorted(found, key=lambda row: row[0]):
+            if _bracketed(message_id) not in ordered:
+                ordered.append(_bracketed(message_id))
+        threads[recipient] = Thread(in_reply_to=ordered[-1] if ordered else "", references=ordered)
+    return threads
 
 
 def _bracketed(message_id: str) -> str:
