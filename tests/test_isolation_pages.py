@@ -71,10 +71,27 @@ def _other_canned(ws: Workspace) -> Any:
     )
 
 
+def _other_mailbox(ws: Workspace) -> Any:
+    from partnerdesk.mail.actions.mailboxes import MailboxSettings, create_mailbox
+
+    config = MailboxSettings(
+        name="Secret mailbox",
+        address="secret@alpen.example",
+        host="imap.alpen.example",
+        port=993,
+        security="ssl",
+        username="secret@alpen.example",
+        auth_method="password",
+        secret="not to be used",
+    )
+    return create_mailbox(ws.actor("global_admin"), config=config)
+
+
 # Ids the World of the API suite does not hold: made on demand, in the other workspace.
 EXTRA_FOREIGN: dict[str, Callable[[World], Any]] = {
     "invitation_id": lambda w: _other_invitation(w.other).pk,
     "canned_id": lambda w: _other_canned(w.other).pk,
+    "mailbox_id": lambda w: _other_mailbox(w.other).pk,
 }
 
 

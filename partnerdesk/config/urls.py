@@ -7,6 +7,7 @@ urlpatterns = [
     # /accounts/… (sign-in) and /settings/staff/, /settings/tokens/: one "accounts" namespace
     path("", include("partnerdesk.accounts.settings_urls")),
     path("settings/", include("partnerdesk.partners.urls")),
+    path("settings/mailboxes/", include("partnerdesk.mail.urls_settings")),
     path("settings/", include("partnerdesk.mail.urls_notifications")),
     path("desk/", include("partnerdesk.tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

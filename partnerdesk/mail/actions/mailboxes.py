@@ -90,6 +90,12 @@ def _validate(config: MailboxSettings, *, has_secret: bool) -> None:
         )
 
 
+def _keeps_secret(mailbox: Mailbox, config: MailboxSettings) -> bool:
+    """A stored secret can be kept only for the same sign-in method: a password is no
+    client secret."""
+    return bool(mailbox.secret_encrypted) and mailbox.auth_method == config.auth_method
+
+
 def _duplicate_address() -> DomainError:
     return DomainError(
         "validation_failed",
@@ -134,10 +140,11 @@ def unsaved_mailbox(actor: Actor, *, config: MailboxSettings, base: Mailbox | No
     """A mailbox as the form describes it, not saved: for "test connection" before saving.
     An empty secret keeps the stored one of `base`."""
     policies.require(actor, MANAGE_PERMISSION)
+    if base is not None and base.partner_id != actor.workspace_id:
+        raise forbidden()
+    _validate(config, has_secret=base is not None and _keeps_secret(base, config))
     mailbox = Mailbox(partner_id=actor.workspace_id, created_at=clock.now())
     if base is not None:
-        if base.partner_id != actor.workspace_id:
-            raise forbidden()
         mailbox.pk = base.pk
         mailbox.secret_encrypted = base.secret_encrypted
         mailbox.uid_validity, mailbox.last_uid = base.uid_validity, base.last_uid
@@ -174,7 +181,7 @@ def update_mailbox(actor: Actor, *, mailbox: Mailbox, config: MailboxSettings) -
     policies.require(actor, MANAGE_PERMISSION)
     if mailbox.partner_id != actor.workspace_id:
         raise forbidden()
-    _validate(config, has_secret=bool(mailbox.secret_encrypted))
+    _validate(config, has_secret=_keeps_secret(mailbox, config))
     before = {f: getattr(mailbox, f) for f in _POSITION_FIELDS}
     _apply(mailbox, config)
     moved = any(getattr(mailbox, f) != v for f, v in before.items())
