@@ -87,10 +87,22 @@ def _other_mailbox(ws: Workspace) -> Any:
     return create_mailbox(ws.actor("global_admin"), config=config)
 
 
+def _other_inbound(ws: Workspace) -> Any:
+    """A message of the other workspace waiting in triage (intake's pages take inbound ids)."""
+    from partnerdesk.mail.actions.intake import ingest
+    from partnerdesk.mail.models import InboundMessage
+
+    raw = b"From: stranger@example.test\r\nSubject: Secret mail\r\n\r\nconfidential\r\n"
+    inbound = ingest(workspace_id=ws.partner.pk, raw=raw, source="pipe", process_later=False)
+    InboundMessage.objects.filter(pk=inbound.pk).update(state="triage", reason="unknown_sender")
+    return inbound
+
+
 # Ids the World of the API suite does not hold: made on demand, in the other workspace.
 EXTRA_FOREIGN: dict[str, Callable[[World], Any]] = {
     "invitation_id": lambda w: _other_invitation(w.other).pk,
     "canned_id": lambda w: _other_canned(w.other).pk,
+    "inbound_id": lambda w: _other_inbound(w.other).pk,
     "mailbox_id": lambda w: _other_mailbox(w.other).pk,
 }
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("settings/", include("partnerdesk.partners.urls")),
     path("settings/mailboxes/", include("partnerdesk.mail.urls_settings")),
     path("settings/", include("partnerdesk.mail.urls_notifications")),
+    path("desk/mail/", include("partnerdesk.mail.urls_console")),
     path("desk/", include("partnerdesk.tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("partnerdesk.portal.urls")),
