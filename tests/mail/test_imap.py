@@ -260,3 +260,29 @@ def test_wrong_password_is_recorded_in_words_and_the_next_poll_tries_again(
     )
     report = imap.poll(_fresh(mailbox), ingest=intake)
     assert report.ok and report.imported == 1 and _fresh(mailbox).last_error == ""
+
+
+def test_with_the_real_intake_each_message_is_stored_once(
+    ws: Workspace,
+    dovecot: Dovecot,  # noqa: F811
+) -> None:
+    """The poller and mail.actions' ingest together: stored, then flagged; read again after a
+    UIDVALIDITY change, and still stored once."""
+    from partnerdesk.mail.models import InboundMessage
+
+    user, _ = dovecot.new_user()
+    uids = [dovecot.append(user, message(n)) for n in range(2)]
+    mailbox = imap_mailbox(ws, dovecot, user)
+
+    report = imap.poll(mailbox)
+
+    assert report.ok and report.imported == 2
+    stored = InboundMessage.objects.filter(partner=ws.partner, mailbox=mailbox)
+    assert stored.count() == 2 and {m.source for m in stored} == {"imap"}
+    assert all({SEEN, FLAGGED} <= flags for flags in dovecot.messages(user).values())
+
+    dovecot.change_uid_validity(user, dovecot.uid_validity(user) + 1)
+    again = imap.poll(_fresh(mailbox))
+    assert again.restarted and again.imported == 2
+    assert InboundMessage.objects.filter(partner=ws.partner).count() == 2
+    assert _fresh(mailbox).last_uid == uids[-1]
