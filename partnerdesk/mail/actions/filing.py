@@ -68,7 +68,9 @@ def body_of(parsed: ParsedMessage) -> str:
 
 
 def subject_of(parsed: ParsedMessage) -> str:
-    subject = tokens.SUBJECT_TOKEN.sub("", parsed.subject or "").strip()
+    # Ticket tokens are dropped (ours or another desk's: a subject with two would thread
+    # by whichever comes first); our own mail puts the ticket's token back in front.
+    subject = " ".join(tokens.SUBJECT_TOKEN.sub("", parsed.subject or "").split())
     return subject[:250] or _("(no subject)")
 
 
