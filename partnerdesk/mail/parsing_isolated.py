@@ -1,51 +1,56 @@
 """`parse` in a separate process under a time and a memory limit.
 
-Design. A message is parsed in a child process; the caller waits at most `timeout` seconds
-for its answer, then kills it (`Refused("parse_timeout")`). The child first limits its own
-address space (RLIMIT_AS = `Limits.memory_bytes`), so a message that makes the parser
-allocate without end fails inside the child (`Refused("too_much_memory")`) and never takes
-memory from the host. A child that dies without answering (a signal, an abort in a native
-library) gives `Refused("parser_crashed")`.
+Design: a small parse server per calling process, one fork per message.
 
-Cost. Children come from a multiprocessing *forkserver*: one small server process, started on
-first use, has already imported this package (email, nh3, mail-parser-reply); each message
-is a fork of it (a few milliseconds), not a new interpreter. The forkserver is per calling
-process (web process, worker, `partnerdesk mail ingest`) and stops with it. Being forked from
-the server and not from the caller, a child never inherits the caller's database
-connections, threads or open files.
+- On first use, the caller (web process, worker, `partnerdesk mail ingest`) starts
+  `python -m partnerdesk.mail.parsing_isolated serve`: a fresh interpreter that imports the
+  parser (email, nh3, mail-parser-reply) once and then waits for requests on its stdin. It
+  inherits nothing from the caller: no database connections, threads, open files or main
+  script. It exits when the caller goes away (its stdin closes).
+- For each message the server forks a child (a few milliseconds). The child first limits its
+  own address space (RLIMIT_AS = `Limits.memory_bytes`), so a message that makes the parser
+  allocate without end fails inside the child (`Refused("too_much_memory")`) and never takes
+  memory from the host; then it parses and writes its answer to a pipe.
+- The server waits at most `timeout` seconds for the answer, then kills the child
+  (`Refused("parse_timeout")`). A child that dies without answering (a signal, an abort in a
+  native library) gives `Refused("parser_crashed")`.
+- The caller waits for the server a little longer than the timeout; a server that does not
+  answer is killed and replaced on the next call. Requests from threads of one process take
+  turns (a lock): intake handles one message at a time per process anyway.
+- A process forked from the caller (gunicorn workers from a preloading master) never uses
+  the caller's server: the server belongs to the process id that started it.
 
-Where multiprocessing cannot start a child (a daemonic multiprocessing worker may not have
-children), the same child runs as `python -m partnerdesk.mail.parsing_isolated`, reading its
-input from stdin: slower to start, same limits.
+Why not multiprocessing's forkserver: on Python 3.11 each of its children re-imports the
+caller's main script (pytest, gunicorn…) before doing anything, which costs time and fails
+for a main that cannot be imported again.
 
-Failing to start any process at all is not the message's fault: that raises OSError, and the
-intake treats it as a temporary failure (the mail server retries).
+Failing to start the server at all is not the message's fault: that raises OSError, and the
+intake treats it as a temporary failure (the mail server or the poller tries again).
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 import resource
+import select
 import signal
+import struct
 import subprocess
 import sys
 import threading
 import time
-from multiprocessing.connection import Connection
-from multiprocessing.context import ForkServerContext
-from typing import Any
+from typing import IO, Any
 
 from partnerdesk.mail.parsed import ParsedMessage, Refused
 from partnerdesk.mail.parsing_limits import Limits, check_raw
 
-_context: ForkServerContext | None = None
-_context_lock = threading.Lock()
 # Test hooks: stand-ins for a parse that hangs, eats memory or crashes. Reachable only through
 # the private `_hook` argument, never from a message.
 HOOKS = ("", "sleep", "allocate", "crash")
+GRACE_SECONDS = 5.0  # how much longer than the parse timeout the caller waits for the server
+FRAME = struct.Struct("!Q")
 
 
 def parse_isolated(
@@ -58,9 +63,9 @@ def parse_isolated(
     if timeout is None:
         timeout = _default_timeout()
     check_raw(raw, limits)  # cheap refusals need no process
-    if multiprocessing.current_process().daemon:
-        return _answer(_run_subprocess(raw, limits, timeout, _hook))
-    return _answer(_run_forked(raw, limits, timeout, _hook))
+    with _lock:
+        answer = _server().ask((raw, limits, _hook, timeout), wait=timeout + GRACE_SECONDS)
+    return _answer(answer)
 
 
 def _default_timeout() -> float:
@@ -69,73 +74,9 @@ def _default_timeout() -> float:
 
         if settings.configured:
             return float(getattr(settings, "PARTNERDESK_MAIL_PARSE_TIMEOUT", 10.0))
-    except ImportError:  # pragma: no cover
+    except ImportError:  # pragma: no cover - Django is always installed here
         pass
     return 10.0
-
-
-def _get_context() -> ForkServerContext:
-    global _context
-    with _context_lock:
-        if _context is None:
-            context = multiprocessing.get_context("forkserver")
-            assert isinstance(context, ForkServerContext)
-            context.set_forkserver_preload(["partnerdesk.mail.parsing"])
-            _context = context
-        return _context
-
-
-def _run_forked(raw: bytes, limits: Limits, timeout: float, hook: str) -> tuple[Any, ...]:
-    context = _get_context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, raw, limits, hook), daemon=True)
-    process.start()
-    sender.close()
-    started = time.monotonic()
-    try:
-        if not receiver.poll(timeout):
-            return ("refused", "parse_timeout", f"no result within {timeout:g} seconds")
-        try:
-            answer: tuple[Any, ...] = receiver.recv()
-        except (EOFError, OSError, pickle.UnpicklingError):
-            process.join(max(0.1, timeout - (time.monotonic() - started)))
-            return ("crashed", _exit_reason(process.exitcode))
-        return answer
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-
-
-def _exit_reason(exitcode: int | None) -> str:
-    if exitcode is None:
-        return "the parser stopped answering"
-    if exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = str(-exitcode)
-        return f"the parser was killed by {name}"
-    return f"the parser exited with status {exitcode}"
-
-
-def _run_subprocess(raw: bytes, limits: Limits, timeout: float, hook: str) -> tuple[Any, ...]:
-    command = [sys.executable, "-m", "partnerdesk.mail.parsing_isolated"]
-    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
-    try:
-        out, _err = child.communicate(pickle.dumps((raw, limits, hook)), timeout=timeout)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
-        return ("refused", "parse_timeout", f"no result within {timeout:g} seconds")
-    try:
-        answer: tuple[Any, ...] = pickle.loads(out)  # noqa: S301 - written by our own child
-    except Exception:
-        return ("crashed", _exit_reason(child.returncode))
-    return answer
 
 
 def _answer(answer: tuple[Any, ...]) -> ParsedMessage:
@@ -145,6 +86,161 @@ def _answer(answer: tuple[Any, ...]) -> ParsedMessage:
     if kind == "refused":
         raise Refused(str(answer[1]), str(answer[2]))
     raise Refused("parser_crashed", str(answer[1]) if len(answer) > 1 else "no answer")
+
+
+# --- the caller's side ------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_current: _Server | None = None
+
+
+class _Server:
+    def __init__(self) -> None:
+        self.owner = os.getpid()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "partnerdesk.mail.parsing_isolated", "serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+        )
+
+    def alive(self) -> bool:
+        return self.owner == os.getpid() and self.process.poll() is None
+
+    def ask(self, request: tuple[Any, ...], *, wait: float) -> tuple[Any, ...]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            _write_frame(self.process.stdin, request)
+            data = _read_frame(self.process.stdout.fileno(), deadline=time.monotonic() + wait)
+        except TimeoutError:
+            self.stop()
+            return ("refused", "parse_timeout", f"no result within {wait:g} seconds")
+        except (OSError, EOFError, ValueError):
+            self.stop()
+            return ("crashed", "the parse server stopped")
+        answer: tuple[Any, ...] = pickle.loads(data)  # noqa: S301 - from our own server
+        return answer
+
+    def stop(self) -> None:
+        if self.owner != os.getpid():
+            return  # a forked copy: the server is its parent's
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+
+
+def _server() -> _Server:
+    global _current
+    if _current is None or not _current.alive():
+        if _current is not None:
+            _current.stop()
+        _current = _Server()
+    return _current
+
+
+def _write_frame(stream: IO[bytes], value: Any) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(FRAME.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(fd: int, *, deadline: float | None) -> bytes:
+    (size,) = FRAME.unpack(_read_exact(fd, FRAME.size, deadline))
+    return _read_exact(fd, size, deadline)
+
+
+# --- the server's side ------------------------------------------------------------------------
+
+
+def serve() -> None:
+    """Answer requests from stdin until it closes, one forked child per message."""
+    from partnerdesk.mail import parsing  # noqa: F401 - imported once, inherited by each child
+
+    source = sys.stdin.buffer.fileno()
+    # Answers go to a private copy of stdout; anything printed by a library goes to stderr.
+    sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    while True:
+        try:
+            request = pickle.loads(_read_frame(source, deadline=None))  # noqa: S301 - our caller
+        except EOFError:
+            return
+        raw, limits, hook, timeout = request
+        _write_frame(sink, _run_child(raw, limits, hook, timeout))
+
+
+def _run_child(raw: bytes, limits: Limits, hook: str, timeout: float) -> tuple[Any, ...]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            os.close(read_end)
+            answer = _work(raw, limits, hook)
+            try:
+                data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                data = pickle.dumps(("refused", "too_much_memory", "no memory for the result"))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    timed_out = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                timed_out = True
+                break
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        if timed_out:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _pid, status = os.waitpid(pid, 0)
+    if timed_out:
+        return ("refused", "parse_timeout", f"no result within {timeout:g} seconds")
+    try:
+        result: tuple[Any, ...] = pickle.loads(b"".join(chunks))  # noqa: S301 - our child
+    except Exception:
+        return ("crashed", _exit_reason(status))
+    return result
+
+
+def _exit_reason(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = str(number)
+        return f"the parser was killed by {name}"
+    return f"the parser exited with status {os.waitstatus_to_exitcode(status)} without a result"
 
 
 def _work(raw: bytes, limits: Limits, hook: str) -> tuple[Any, ...]:
@@ -171,26 +267,5 @@ def _work(raw: bytes, limits: Limits, hook: str) -> tuple[Any, ...]:
         return ("crashed", f"{type(exc).__name__}: {exc}"[:500])
 
 
-def _child(sender: Connection, raw: bytes, limits: Limits, hook: str) -> None:
-    answer = _work(raw, limits, hook)
-    try:
-        sender.send(answer)
-    except MemoryError:
-        sender.send(("refused", "too_much_memory", "the result did not fit in memory"))
-    finally:
-        sender.close()
-
-
-def _main() -> None:
-    raw, limits, hook = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from our parent
-    answer = _work(raw, limits, hook)
-    try:
-        data = pickle.dumps(answer)
-    except MemoryError:
-        data = pickle.dumps(("refused", "too_much_memory", "the result did not fit in memory"))
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
-
-
-if __name__ == "__main__":
-    _main()
+if __name__ == "__main__" and sys.argv[1:] == ["serve"]:
+    serve()

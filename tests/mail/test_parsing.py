@@ -485,11 +485,20 @@ def test_hostile_input_is_refused_before_any_process_is_started() -> None:
     assert refused.value.code == "too_large"
 
 
-def test_the_subprocess_fallback_parses_and_times_out_alike() -> None:
-    # used where multiprocessing may not start children (inside a daemonic process)
+def test_a_dead_parse_server_is_replaced_on_the_next_message() -> None:
     raw = message("Hallo")
-    kind, parsed = parsing_isolated._run_subprocess(raw, LIMITS, 30, "")
-    assert kind == "ok"
-    assert parsed == parse(raw, limits=LIMITS)
-    answer = parsing_isolated._run_subprocess(raw, LIMITS, 1, "sleep")
-    assert answer[:2] == ("refused", "parse_timeout")
+    parse_isolated(raw, limits=LIMITS)
+    server = parsing_isolated._current
+    assert server is not None
+    server.process.kill()
+    server.process.wait()
+    assert parse_isolated(raw, limits=LIMITS) == parse(raw, limits=LIMITS)
+    assert parsing_isolated._current is not server
+
+
+def test_the_parse_server_goes_when_its_caller_closes_it() -> None:
+    parse_isolated(message("Hallo"), limits=LIMITS)
+    server = parsing_isolated._current
+    assert server is not None and server.process.stdin is not None
+    server.process.stdin.close()  # what happens when the caller exits
+    assert server.process.wait(5) == 0
