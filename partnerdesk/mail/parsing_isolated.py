@@ -41,6 +41,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import IO, Any
 
 from partnerdesk.mail.parsed import ParsedMessage, Refused
@@ -97,12 +98,17 @@ _current: _Server | None = None
 class _Server:
     def __init__(self) -> None:
         self.owner = os.getpid()
+        # The server imports this package from where the caller did, installed or not.
+        home = str(Path(__file__).resolve().parents[2])
+        path = os.environ.get("PYTHONPATH", "")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (home, path) if p)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "partnerdesk.mail.parsing_isolated", "serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             close_fds=True,
+            env=env,
         )
 
     def alive(self) -> bool:
