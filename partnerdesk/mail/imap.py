@@ -33,6 +33,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError
 from django.utils.translation import gettext as _
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -261,7 +262,16 @@ def check_connection(mailbox: Mailbox, *, timeout: float = CHECK_TIMEOUT) -> Con
         return ConnectionCheck(ok=False, error=str(exc))
     except (OSError, IMAPClientError) as exc:
         return ConnectionCheck(ok=False, error=str(_network_error(mailbox, exc, timeout)))
+    except Exception as exc:  # a server answering nonsense: never a 500 on the settings page
+        logger.exception("mailbox %s: connection test failed", mailbox.pk)
+        return ConnectionCheck(ok=False, error=_unexpected(exc))
     return ConnectionCheck(ok=True, waiting=waiting)
+
+
+def _unexpected(exc: Exception) -> str:
+    return _("Something unexpected went wrong (%(error)s); the details are in the log.") % {
+        "error": type(exc).__name__
+    }
 
 
 # --- polling -----------------------------------------------------------------------------------
@@ -295,6 +305,11 @@ def poll(
             report.error = str(exc)
         except (OSError, IMAPClientError) as exc:
             report.error = str(_network_error(mailbox, exc, timeout))
+        except (DatabaseError, InterfaceError):
+            raise  # the database is away: the task fails and the next minute tries again
+        except Exception as exc:
+            logger.exception("mailbox %s: poll failed", mailbox.pk)
+            report.error = _unexpected(exc)
         if report.error:
             logger.warning("mailbox %s: %s", mailbox.pk, report.error)
         bookkeeping.record_poll_outcome(actor, mailbox=mailbox, error=report.error)

@@ -180,9 +180,8 @@ def test_the_sasl_string_is_microsofts_format() -> None:
     )
 
 
-@pytest.fixture
-def silent_server() -> Iterator[int]:
-    """A server that accepts connections and never says a word."""
+def _serve(greeting: bytes) -> Iterator[int]:
+    """A server that accepts connections, says `greeting` (maybe nothing) and no more."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -193,9 +192,12 @@ def silent_server() -> Iterator[int]:
         listener.settimeout(0.2)
         while not stop.is_set():
             try:
-                held.append(listener.accept()[0])
+                conn = listener.accept()[0]
             except OSError:
                 continue
+            held.append(conn)
+            if greeting:
+                conn.sendall(greeting)
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -205,6 +207,25 @@ def silent_server() -> Iterator[int]:
     for conn in held:
         conn.close()
     listener.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    yield from _serve(b"")
+
+
+@pytest.fixture
+def babbling_server() -> Iterator[int]:
+    yield from _serve(b"220 smtp.example.test ESMTP ready\r\n")
+
+
+def test_a_server_that_speaks_another_protocol_is_named(
+    ws: Workspace, babbling_server: int
+) -> None:
+    mailbox = Mailbox(partner=ws.partner, host="127.0.0.1", port=babbling_server, security="none")
+    check = imap.check_connection(mailbox, timeout=2)
+    assert not check.ok
+    assert f"127.0.0.1:{babbling_server} answered with an error" in check.error
 
 
 def test_a_server_that_does_not_answer_times_out(ws: Workspace, silent_server: int) -> None:
