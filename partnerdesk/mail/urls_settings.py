@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.add, name="add"),
     path("<str:mailbox_id>/", views.edit, name="edit"),
     path("<str:mailbox_id>/test/", views.test, name="test"),
+    path("<str:mailbox_id>/poll/", views.poll_now, name="poll"),
     path("<str:mailbox_id>/active/", views.set_active, name="active"),
     path("<str:mailbox_id>/delete/", views.delete, name="delete"),
 ]

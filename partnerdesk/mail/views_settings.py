@@ -151,6 +151,26 @@ def test(request: HttpRequest, mailbox_id: str) -> HttpResponse:
 
 @console_page
 @allow("POST")
+def poll_now(request: HttpRequest, mailbox_id: str) -> HttpResponse:
+    actor = _manager(request)
+    mailbox = access.get_mailbox_for(actor, mailbox_id)
+    try:
+        actions.request_poll(actor, mailbox=mailbox)
+    except DomainError as error:
+        if error.status != 409:
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is being checked; new mail appears in the queues in a moment.")
+            % {"name": mailbox.name},
+        )
+    return redirect("mailboxes:list")
+
+
+@console_page
+@allow("POST")
 def set_active(request: HttpRequest, mailbox_id: str) -> HttpResponse:
     actor = _manager(request)
     mailbox = access.get_mailbox_for(actor, mailbox_id)

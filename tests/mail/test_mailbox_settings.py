@@ -399,7 +399,7 @@ def test_the_admin_pauses_resumes_and_deletes_a_mailbox(
 # --- isolation ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", ["", "test/", "active/", "delete/"])
+@pytest.mark.parametrize("suffix", ["", "test/", "poll/", "active/", "delete/"])
 def test_another_workspaces_mailbox_does_not_exist(
     ws: Workspace,
     other_ws: Workspace,
@@ -423,3 +423,29 @@ def test_another_workspaces_mailbox_does_not_exist(
     theirs.refresh_from_db()
     assert theirs.name != "Hijacked" and theirs.is_active
     assert browser.get("/settings/mailboxes/not-a-uuid/").status_code == 404
+
+
+def test_check_now_queues_a_poll_of_that_mailbox(
+    ws: Workspace,
+    dovecot: Dovecot,  # noqa: F811
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from partnerdesk.mail.tasks import poll_mailbox
+
+    mailbox = imap_mailbox(ws, dovecot, dovecot.new_user()[0])
+    browser = admin(ws)
+    response = browser.submit(browser.get(LIST), {}, action=f"{edit_url(mailbox)}poll/")
+    assert location(response) == LIST
+    queued = DBTaskResult.objects.filter(task_path=poll_mailbox.module_path)
+    assert [r.args_kwargs["kwargs"] for r in queued] == [{"mailbox_id": str(mailbox.pk)}]
+    assert "is being checked" in text_of(browser.open(LIST))
+
+    Mailbox.objects.filter(pk=mailbox.pk).update(is_active=False)
+    page = browser.get(LIST)
+    assert f"{edit_url(mailbox)}poll/" not in page.content.decode()  # no button when paused
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    browser.client.post(f"{edit_url(mailbox)}poll/", {}, HTTP_X_CSRFTOKEN=token.group(1))
+    assert queued.count() == 1
+    assert "The mailbox is paused" in text_of(browser.open(LIST))

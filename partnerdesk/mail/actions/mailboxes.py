@@ -228,6 +228,20 @@ def delete_mailbox(actor: Actor, *, mailbox: Mailbox) -> None:
         SchedulerLease.objects.filter(name=lease).delete()
 
 
+def request_poll(actor: Actor, *, mailbox: Mailbox) -> None:
+    """Check the mailbox now rather than at the next minute (a poll task, queued)."""
+    policies.require(actor, MANAGE_PERMISSION)
+    if mailbox.partner_id != actor.workspace_id:
+        raise forbidden()
+    if not mailbox.is_active:
+        raise DomainError(
+            "mailbox_paused", _("The mailbox is paused: resume it to check it."), status=409
+        )
+    from ..tasks import poll_mailbox  # the task polls through mail.imap, which imports this
+
+    poll_mailbox.enqueue(mailbox_id=str(mailbox.pk))
+
+
 # --- the poller's bookkeeping (system actor) ---------------------------------------------------
 
 
