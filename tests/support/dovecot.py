@@ -231,16 +231,19 @@ def _accounts() -> dict[str, str]:
     if os.geteuid() == 0:
         return {
             "internal": "dovecot",
+            "internal_group": "dovecot",
             "login": "dovenull",
             "mail_uid": "nobody",
             "mail_gid": grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name,
         }
     me = getpass.getuser()
+    group = grp.getgrgid(os.getgid()).gr_name
     return {
         "internal": me,
+        "internal_group": group,
         "login": me,
         "mail_uid": me,
-        "mail_gid": grp.getgrgid(os.getgid()).gr_name,
+        "mail_gid": group,
     }
 
 
@@ -254,6 +257,7 @@ protocols = imap
 listen = {host}
 shutdown_clients = yes
 default_internal_user = {internal}
+default_internal_group = {internal_group}
 default_login_user = {login}
 first_valid_uid = {first_uid}
 first_valid_gid = 0
