@@ -49,7 +49,7 @@ DOVECOT = Path("/usr/sbin/dovecot")
 DOVEADM = Path("/usr/bin/doveadm")
 INSTALL = "apt-get update && apt-get install -y --no-install-recommends dovecot-imapd"
 HOST = "127.0.0.1"
-SPARE_USERS = 80
+SPARE_USERS = 300
 
 _users = itertools.count(1)
 
