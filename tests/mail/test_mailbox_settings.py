@@ -449,3 +449,25 @@ def test_check_now_queues_a_poll_of_that_mailbox(
     browser.client.post(f"{edit_url(mailbox)}poll/", {}, HTTP_X_CSRFTOKEN=token.group(1))
     assert queued.count() == 1
     assert "The mailbox is paused" in text_of(browser.open(LIST))
+
+
+@pytest.mark.parametrize("test_first", [False, True])
+def test_the_stored_password_never_goes_to_another_server(
+    ws: Workspace,
+    dovecot: Dovecot,  # noqa: F811
+    test_first: bool,
+) -> None:
+    """Pointing the mailbox elsewhere asks for the password again: otherwise whoever changes
+    the server could have the stored password sent to one they listen on."""
+    user, password = dovecot.new_user()
+    mailbox = imap_mailbox(ws, dovecot, user)
+    browser = admin(ws)
+    changes = {"host": "localhost", "password": ""}
+    if test_first:
+        changes["action"] = "test"
+    response = browser.submit(browser.get(edit_url(mailbox)), form_data(dovecot, user, **changes))
+    assert response.status_code == 422
+    assert "Enter it again" in text_of(response)
+    assert not re.search(r"Connection works", text_of(response))
+    mailbox.refresh_from_db()
+    assert mailbox.host == dovecot.host and secrets.decrypt(mailbox.secret_encrypted) == password

@@ -62,7 +62,7 @@ class MailboxSettings:
     secret: str | None = None
 
 
-def _validate(config: MailboxSettings, *, has_secret: bool) -> None:
+def _validate(config: MailboxSettings, *, has_secret: bool, stored: Mailbox | None = None) -> None:
     errors = []
     if config.security == Security.NONE and not is_local_host(config.host):
         errors.append(
@@ -83,7 +83,15 @@ def _validate(config: MailboxSettings, *, has_secret: bool) -> None:
             errors.append(FieldError("oauth_client_id", _("OAuth needs the client id.")))
     if not has_secret and not config.secret:
         field = "client_secret" if config.auth_method == AuthMethod.XOAUTH2 else "password"
-        errors.append(FieldError(field, _("Enter it once; it is stored encrypted."), "required"))
+        message = (
+            _(
+                "Enter it again: a stored secret goes only to the server and sign-in method "
+                "it was entered for."
+            )
+            if stored is not None and stored.secret_encrypted
+            else _("Enter it once; it is stored encrypted.")
+        )
+        errors.append(FieldError(field, message, "required"))
     if errors:
         raise DomainError(
             "validation_failed", _("The request has invalid fields."), status=422, errors=errors
@@ -91,9 +99,16 @@ def _validate(config: MailboxSettings, *, has_secret: bool) -> None:
 
 
 def _keeps_secret(mailbox: Mailbox, config: MailboxSettings) -> bool:
-    """A stored secret can be kept only for the same sign-in method: a password is no
-    client secret."""
-    return bool(mailbox.secret_encrypted) and mailbox.auth_method == config.auth_method
+    """A stored secret is kept only for the same sign-in method (a password is no client
+    secret) and the same destination: pointing the mailbox at another server or token
+    endpoint asks for it again, so nobody can send the stored one somewhere it can be read."""
+    if not mailbox.secret_encrypted or mailbox.auth_method != config.auth_method:
+        return False
+    if mailbox.host.lower() != config.host.strip().lower():
+        return False
+    if config.auth_method == AuthMethod.XOAUTH2:
+        return mailbox.oauth_token_url == config.oauth_token_url.strip()
+    return True
 
 
 def _duplicate_address() -> DomainError:
@@ -142,7 +157,7 @@ def unsaved_mailbox(actor: Actor, *, config: MailboxSettings, base: Mailbox | No
     policies.require(actor, MANAGE_PERMISSION)
     if base is not None and base.partner_id != actor.workspace_id:
         raise forbidden()
-    _validate(config, has_secret=base is not None and _keeps_secret(base, config))
+    _validate(config, has_secret=base is not None and _keeps_secret(base, config), stored=base)
     mailbox = Mailbox(partner_id=actor.workspace_id, created_at=clock.now())
     if base is not None:
         mailbox.pk = base.pk
@@ -181,7 +196,7 @@ def update_mailbox(actor: Actor, *, mailbox: Mailbox, config: MailboxSettings) -
     policies.require(actor, MANAGE_PERMISSION)
     if mailbox.partner_id != actor.workspace_id:
         raise forbidden()
-    _validate(config, has_secret=_keeps_secret(mailbox, config))
+    _validate(config, has_secret=_keeps_secret(mailbox, config), stored=mailbox)
     before = {f: getattr(mailbox, f) for f in _POSITION_FIELDS}
     _apply(mailbox, config)
     moved = any(getattr(mailbox, f) != v for f, v in before.items())
