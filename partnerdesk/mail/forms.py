@@ -109,7 +109,10 @@ class MailboxForm(forms.Form):
                 and ((name == "password") == (stored.auth_method == AuthMethod.PASSWORD))
             )
             field.help_text = (
-                _("Stored encrypted and never shown. Leave empty to keep the stored one.")
+                _(
+                    "Stored encrypted and never shown. Leave empty to keep the stored one "
+                    "(asked for again if the server changes)."
+                )
                 if keeps
                 else _("Stored encrypted and never shown again.")
             )
