@@ -421,3 +421,25 @@ def test_each_more_agent_costs_only_the_rows_of_their_mail(ws: Workspace) -> Non
     many = _filing_queries(ws)
     # one outbox row and one log row per mail; no reads per recipient
     assert many - few <= 2 * 10, (few, many)
+
+
+def test_reply_and_wait_sends_the_reply_alone_but_a_later_wait_is_announced(
+    ws: Workspace,
+    smtp_server: SmtpServer,  # noqa: F811
+) -> None:
+    contact = contacts_for(ws)["contact"]
+    ticket = file_as(ws, "contact", requester=contact)
+    mailed(smtp_server)
+    agent = ws.actor("helpdesk_agent")
+    actions.reply(agent, ticket=ticket, body="Which printer model is it?")
+    ticket = actions.change_ticket(
+        agent, ticket=ticket, changes=TicketChanges(status="pending_customer")
+    )
+    assert mailed(smtp_server) == {contact.email: ["Re: Printer offline"]}
+    ticket = actions.change_ticket(agent, ticket=ticket, changes=TicketChanges(status="open"))
+    ticket = actions.change_ticket(
+        ws.actor("admin_agent"), ticket=ticket, changes=TicketChanges(status="pending_customer")
+    )
+    assert mailed(smtp_server) == {
+        contact.email: ["We are waiting for your answer: Printer offline"]
+    }

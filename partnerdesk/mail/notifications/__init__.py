@@ -4,7 +4,8 @@ To contacts (the requester): the acknowledgement of every new request, whatever 
 (portal, e-mail, an agent filing on their behalf), unless the mail it came from was
 auto-generated or asked for no automatic answer; agents' public replies (never internal
 notes); the status changes that ask something of them or end the request (pending customer,
-resolved, closed).
+resolved, closed; "pending customer" not when it comes with the agent's reply, which is
+itself the question).
 
 To agents, each by their own choices (all on until turned off): new tickets in their queues
 (every agent who works tickets and may see the customer: customer-limited staff only for

@@ -4,6 +4,7 @@ ticket action's transaction), and the settings pages' changes (wording, own choi
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,8 @@ from .selectors import Recipient
 logger = logging.getLogger(__name__)
 
 ADDRESS_FAILING = "address_failing"
+# A move to "pending customer" this soon after the same agent's public reply is part of it.
+REPLY_CARRIES_STATUS = timedelta(minutes=2)
 
 
 class _Mailing:
@@ -237,6 +240,12 @@ def notify_ticket_event(event: events.TicketEvent) -> None:
     mailing = _Mailing(event)
     if key == TemplateKey.ACKNOWLEDGED and not _acknowledgement_wanted(mailing):
         key = None
+    if key == TemplateKey.PENDING_CUSTOMER and selectors.replied_just_now(
+        ticket=event.ticket,
+        membership_id=event.actor.membership_id,
+        since=clock.now() - REPLY_CARRIES_STATUS,
+    ):
+        key = None  # "reply and wait for the customer": the reply itself is the question
     if key is not None:
         person = selectors.requester(ticket=event.ticket, workspace_language=mailing.language)
         # The acknowledgement goes to the requester who filed; other mails never to the actor.

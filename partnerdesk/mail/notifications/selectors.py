@@ -17,7 +17,7 @@ from partnerdesk.core import policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import not_found
 from partnerdesk.customers.models import Contact
-from partnerdesk.tickets.models import TicketWatcher
+from partnerdesk.tickets.models import Message, TicketWatcher
 
 from ..models import InboundMessage, Mailbox, MailTemplate, OutboundMail
 from .compose import language_or_default
@@ -177,6 +177,19 @@ def threads_for(*, ticket: Any, recipients: list[str], with_inbound: bool) -> di
 def _bracketed(message_id: str) -> str:
     message_id = message_id.strip()
     return message_id if message_id.startswith("<") else f"<{message_id}>"
+
+
+def replied_just_now(*, ticket: Any, membership_id: uuid.UUID | None, since: datetime) -> bool:
+    """Whether this staff member wrote a public reply on the ticket since `since`."""
+    if membership_id is None:
+        return False
+    return Message.objects.filter(
+        partner_id=ticket.partner_id,
+        ticket_id=ticket.pk,
+        author_id=membership_id,
+        internal=False,
+        created_at__gte=since,
+    ).exists()
 
 
 def skipped_before(*, ticket: Any, recipient: str, reason: str) -> bool:
