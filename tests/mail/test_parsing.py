@@ -403,6 +403,19 @@ def test_each_limit_has_its_code() -> None:
     assert _refused(b"") == "unparseable"
 
 
+def test_part_headers_are_limited_like_the_top_level_ones() -> None:
+    # the stdlib parses a huge Content-Type in quadratic time: refused before parsing
+    monster = "Content-Type: text/plain;\n" + " x=y;\n" * 10_000
+    started = time.monotonic()
+    assert _refused(mixed(f"{monster}\nx")) == "headers_too_large"
+    attached = f"Content-Type: message/rfc822\n\nFrom: c@d.example\n{monster}\nx"
+    assert _refused(mixed(attached)) == "headers_too_large"
+    assert _refused(message(headers=monster)) == "headers_too_large"
+    assert time.monotonic() - started < 1
+    fine = mixed('Content-Type: text/plain; name="' + "ü" * 300 + '.txt"\n\nx')
+    assert parse(fine, limits=LIMITS).parts[0].filename == "ü" * 190 + ".txt"  # shortened
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
