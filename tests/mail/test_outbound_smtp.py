@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from partnerdesk.core.models import OutboxItem, OutboxStatus
 from partnerdesk.mail import tokens
@@ -161,3 +162,26 @@ def test_a_permanent_refusal_fails_the_mail_without_retrying(
     assert item.status == OutboxStatus.FAILED and item.attempts == 1
     assert "554" in item.last_error
     assert smtp_server.messages == []
+
+
+def test_the_sender_is_the_workspace_by_name_or_the_servers_default(
+    ws: Workspace,
+    smtp_server: SmtpServer,  # noqa: F811
+) -> None:
+    contact = contacts_for(ws)["contact"]
+    ws.partner.name = 'Müller & Söhne "IT"'
+    ws.partner.support_email = ""
+    ws.partner.save()
+    file_as(ws, "contact", requester=contact)
+    deliver_all()
+    [plain] = smtp_server.to(contact.email)
+    assert plain["From"] == settings.DEFAULT_FROM_EMAIL
+    assert plain["Reply-To"] is None
+    smtp_server.clear()
+    add_mailbox(ws, "hilfe@mueller.example")
+    file_as(ws, "contact", requester=contact, subject="Second")
+    deliver_all()
+    [named] = smtp_server.to(contact.email)
+    assert named["From"].addresses[0].display_name == "Müller & Söhne 'IT'"
+    assert named["From"].addresses[0].addr_spec == "hilfe@mueller.example"
+    assert named["Reply-To"].addresses[0].addr_spec.startswith("hilfe+")
