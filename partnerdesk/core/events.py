@@ -7,9 +7,9 @@ or rolls back with the change itself. Each subscriber runs in its own savepoint:
 fails is logged and undone, and the change that emitted still commits (a notification must
 never cost an agent the reply they wrote).
 
-`context(...)` lets a caller tell subscribers where a change came from, across the action in
-between: the mail intake files a ticket inside `with events.context(inbound_message_id=...)`,
-and the acknowledgement subscriber reads it to leave auto-generated mail unanswered.
+`context(...)` lets a caller tell subscribers something about the changes it makes, across
+the action in between: `with events.context(notify=False):` around a data load (the demo)
+asks that nobody be mailed about them.
 """
 
 from __future__ import annotations

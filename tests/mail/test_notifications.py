@@ -443,3 +443,18 @@ def test_reply_and_wait_sends_the_reply_alone_but_a_later_wait_is_announced(
     assert mailed(smtp_server) == {
         contact.email: ["We are waiting for your answer: Printer offline"]
     }
+
+
+def test_changes_made_with_notify_off_mail_nobody(
+    ws: Workspace,
+    smtp_server: SmtpServer,  # noqa: F811
+) -> None:
+    from partnerdesk.core import events
+
+    contact = contacts_for(ws)["contact"]
+    with events.context(notify=False):
+        ticket = file_as(ws, "contact", requester=contact)
+        actions.reply(ws.actor("helpdesk_agent"), ticket=ticket, body="Done.")
+    assert mailed(smtp_server) == {}
+    actions.reply(ws.actor("helpdesk_agent"), ticket=ticket, body="Done now.")
+    assert list(mailed(smtp_server)) == [contact.email]

@@ -232,7 +232,10 @@ def _acknowledgement_wanted(mailing: _Mailing) -> bool:
 
 @events.subscribe(*sorted(events.KINDS))
 def notify_ticket_event(event: events.TicketEvent) -> None:
-    """Queue the mails a ticket event asks for (see the package docstring for who gets what)."""
+    """Queue the mails a ticket event asks for (see the package docstring for who gets what).
+    Changes made inside `events.context(notify=False)` (data loads, the demo) mail nobody."""
+    if event.context.get("notify") is False:
+        return
     key = rules.contact_key(event)
     plan = rules.agent_plan(event)
     if key is None and plan is None:
