@@ -118,6 +118,12 @@ class InboundMessage(PartnerOwned):
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # For a message in triage that answers a ticket (its token matched) but was not attached
+    # (a sender who is not a contact, or DMARC failed): that ticket, shown to the agent.
+    # Only `ticket` says what the mail became; this never does.
+    answers_ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The reply or the ticket's first message this mail became.
     ticket_message = models.ForeignKey(
         "tickets.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

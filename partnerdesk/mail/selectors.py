@@ -176,7 +176,9 @@ def triage_messages(actor: Actor) -> QuerySet[InboundMessage]:
     if not sees_triage(actor):
         return InboundMessage.objects.none()
     return (
-        _in_state(actor, InboundState.TRIAGE).select_related("ticket").order_by("received_at", "id")
+        _in_state(actor, InboundState.TRIAGE)
+        .select_related("answers_ticket")
+        .order_by("received_at", "id")
     )
 
 

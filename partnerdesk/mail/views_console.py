@@ -93,11 +93,15 @@ def _suggested_customer(actor: Actor, inbound: InboundMessage) -> Any:
     contact = selectors.contact_by_email(actor, email=inbound.sender)
     if contact is not None:
         return contact.customer_id, contact.pk
-    if inbound.ticket_id is not None and inbound.ticket is not None:
-        return inbound.ticket.customer_id, None
+    if inbound.answers_ticket is not None:
+        return inbound.answers_ticket.customer_id, None
     domain = inbound.sender.rpartition("@")[2]
     customer = selectors.customer_by_domain(actor, domain=domain)
     return (customer.pk if customer else None), None
+
+
+def _answered_number(inbound: InboundMessage) -> str:
+    return str(inbound.answers_ticket.number) if inbound.answers_ticket else ""
 
 
 def _triage_page(
@@ -130,7 +134,7 @@ def _triage_page(
             "suggested_contact": suggested_contact,
             "file_form": file_form or FileForm(),
             "attach_form": attach_form
-            or AttachForm(initial={"reference": inbound.ticket.number if inbound.ticket else ""}),
+            or AttachForm(initial={"reference": _answered_number(inbound)}),
         }
     )
     return render(request, "mail/console/triage_message.html", context, status=status)

@@ -165,7 +165,8 @@ def test_an_answer_from_someone_else_goes_to_triage_not_onto_the_ticket(
     for sender in ("eve@elsewhere.example", contacts["contact_b"].email):
         inbound = receive(ws, mail(sender=sender, subject=f"Re: [{token_of(ticket)}] VPN"))
         assert (inbound.state, inbound.reason) == ("triage", "not_a_contact")
-        assert inbound.ticket_id == ticket.pk  # suggested to the agent, not attached
+        # Shown to the agent, not attached: `ticket` (what it became) stays empty.
+        assert (inbound.answers_ticket_id, inbound.ticket_id) == (ticket.pk, None)
     assert Message.objects.filter(ticket=ticket).count() == 0
 
 
@@ -233,7 +234,8 @@ def test_dmarc_failure_never_attaches_automatically(ws: Workspace, ann: Contact)
             False,
         )
         assert "DMARC failed for contoso.example" in inbound.detail
-    assert answer.ticket_id == ticket.pk  # the agent is shown which ticket it claims to answer
+    # The agent is shown which ticket it claims to answer; it did not become part of it.
+    assert (answer.answers_ticket_id, answer.ticket_id) == (ticket.pk, None)
     assert Message.objects.filter(ticket=ticket).count() == 0
     assert Ticket.objects.filter(partner=ws.partner).count() == 1
 

@@ -115,7 +115,7 @@ def route(inbound: InboundMessage, parsed: ParsedMessage, *, release: bool) -> I
                 "forged. Check with the sender before acting on it."
             )
             % {"domain": parsed.sender.domain or "?"},
-            ticket=ticket,
+            answers_ticket=ticket,
             **facts,
         )
     if ticket is not None:
@@ -209,7 +209,7 @@ def _answer(
                 "sender": parsed.sender.email or "?",
                 "customer": ticket.customer.name,
             },
-            ticket=ticket,
+            answers_ticket=ticket,
             **facts,
         )
     if facts["auto_generated"]:
@@ -220,7 +220,7 @@ def _answer(
                 reason="auto_generated",
                 detail=_("An automatic reply on the closed ticket %(number)s.")
                 % {"number": ticket.number},
-                ticket=ticket,
+                answers_ticket=ticket,
                 **facts,
             )
         return filing.auto_reply_note(system, inbound, parsed, ticket, facts)
