@@ -190,6 +190,14 @@ def triage_count(actor: Actor) -> str:
     return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
 
 
+def quarantine_count(actor: Actor) -> str:
+    """The sidebar's count of held mail, capped; "" for those who do not see the quarantine."""
+    if not (actor.is_staff and sees_quarantine(actor)):
+        return ""
+    count = _in_state(actor, InboundState.QUARANTINED).values("id")[: COUNT_CAP + 1].count()
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
+
+
 def quarantined_messages(actor: Actor) -> QuerySet[InboundMessage]:
     """Quarantined mail, newest first, for the partner owner."""
     if not sees_quarantine(actor):

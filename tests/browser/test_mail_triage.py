@@ -48,6 +48,8 @@ def test_an_agent_files_a_strangers_mail_as_a_ticket(
     sign_in_past_mfa(page, base, ws.member("helpdesk_agent"))
 
     page.goto(base + "/desk/")
+    expect(page.get_by_test_id("count-triage")).to_have_text("2")
+    shot("queues-with-triage")
     page.get_by_test_id("triage-link").click()
     expect(page).to_have_url(base + "/desk/mail/triage/")
     expect(page.get_by_test_id("triage-row")).to_have_count(2)

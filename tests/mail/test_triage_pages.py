@@ -110,8 +110,12 @@ def test_the_sidebar_shows_the_triage_count_to_those_who_sort(ws: Workspace) -> 
         stranger_mail(ws, n)
     agent = session_client(ws.member("helpdesk_agent")).get("/desk/").content.decode()
     assert 'data-testid="count-triage">3<' in agent
+    assert "count-quarantine" not in agent
     sales = session_client(ws.member("sales_agent")).get("/desk/").content.decode()
     assert "count-triage" not in sales
+    owner = session_client(ws.member("global_admin")).get("/desk/").content.decode()
+    assert 'data-testid="count-triage">3<' in owner
+    assert 'href="/desk/mail/quarantine/"' in owner and 'data-testid="count-quarantine">0<' in owner
 
 
 # --- one message ----------------------------------------------------------------------------------

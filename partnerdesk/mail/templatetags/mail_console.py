@@ -1,4 +1,5 @@
-"""The console sidebar's link to triage, with how many messages wait there (capped)."""
+"""The console sidebar's links to triage and (for the partner owner) the quarantine, with how
+many messages wait in each (capped)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ register = template.Library()
 def triage_link(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     actor = getattr(request, "actor", None)
-    if actor is None or not selectors.sees_triage(actor):
+    if actor is None or not actor.is_staff:
         return {"show": False}
     path = getattr(request, "path", "")
-    return {"show": True, "count": selectors.triage_count(actor), "current": "/mail/" in path}
+    return {
+        "show": selectors.sees_triage(actor),
+        "count": selectors.triage_count(actor),
+        "current": "/mail/triage/" in path,
+        "quarantine": selectors.sees_quarantine(actor),
+        "held": selectors.quarantine_count(actor),
+        "in_quarantine": "/mail/quarantine/" in path,
+    }
