@@ -50,7 +50,12 @@ def notification_choices(request: HttpRequest) -> HttpResponse:
             return redirect(request.path)
     else:
         form = NotificationChoicesForm(choices=stored)
-    context = {"form": form, "section": "notifications", "address": actor.email}
+    context = {
+        "form": form,
+        "section": "notifications",
+        "address": actor.email,
+        "works_tickets": actor.has("tickets.reply"),
+    }
     return render(request, "mail/settings_notifications.html", context)
 
 

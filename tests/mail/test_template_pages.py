@@ -64,6 +64,19 @@ def test_saving_choices_turns_off_what_is_unticked_and_only_for_me(ws: Workspace
     assert "Your notification choices are saved." in html
 
 
+def test_staff_who_do_not_work_tickets_are_told_the_mails_do_not_reach_them(
+    ws: Workspace,
+) -> None:
+    assert (
+        'data-testid="not-working-tickets"'
+        in _client(ws, "sales_agent").get(CHOICES).content.decode()
+    )
+    assert (
+        'data-testid="not-working-tickets"'
+        not in _client(ws, "helpdesk_agent").get(CHOICES).content.decode()
+    )
+
+
 def test_the_choices_page_costs_the_same_queries_as_before(ws: Workspace) -> None:
     client = _client(ws, "helpdesk_agent")
     client.get(CHOICES)
