@@ -185,3 +185,33 @@ def test_the_sender_is_the_workspace_by_name_or_the_servers_default(
     assert named["From"].addresses[0].display_name == "Müller & Söhne 'IT'"
     assert named["From"].addresses[0].addr_spec == "hilfe@mueller.example"
     assert named["Reply-To"].addresses[0].addr_spec.startswith("hilfe+")
+
+
+def test_replies_go_back_through_the_mailbox_the_customer_wrote_to(
+    ws: Workspace,
+    smtp_server: SmtpServer,  # noqa: F811
+) -> None:
+    from partnerdesk.core import clock
+
+    contact = contacts_for(ws)["contact"]
+    add_mailbox(ws, "support@nordwind.example")
+    billing = add_mailbox(ws, "billing@nordwind.example")
+    ticket = file_as(ws, "contact", requester=contact)
+    InboundMessage.objects.create(
+        partner=ws.partner,
+        mailbox=billing,
+        source="imap",
+        message_id="<invoice-question@example.test>",
+        sha256="1" * 64,
+        raw="mail/raw/none.eml",
+        size=1,
+        received_at=clock.now(),
+        state="ticket",
+        ticket=ticket,
+    )
+    actions.reply(ws.actor("helpdesk_agent"), ticket=ticket, body="Here is the invoice.")
+    deliver_all()
+    first, reply = smtp_server.to(contact.email)
+    token = _token(ws, ticket)
+    assert first["Reply-To"] == f"support+{token}@nordwind.example"
+    assert reply["Reply-To"] == f"billing+{token}@nordwind.example"

@@ -46,7 +46,7 @@ class _Mailing:
         self.ticket = event.ticket
         self.workspace: Partner = Partner.objects.get(pk=self.ticket.partner_id)
         self.language = self.workspace.default_language
-        self.mailbox = selectors.sender_mailbox(partner_id=self.workspace.pk)
+        self.mailbox = selectors.sender_mailbox(ticket=self.ticket)
         self.token = tokens.token_for(
             partner_id=self.workspace.pk,
             ticket_id=self.ticket.pk,

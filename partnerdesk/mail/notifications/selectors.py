@@ -115,12 +115,15 @@ def requester(*, ticket: Any, workspace_language: str) -> Recipient | None:
     )
 
 
-def sender_mailbox(*, partner_id: uuid.UUID) -> Mailbox | None:
-    """The workspace's active mailbox that replies come back to (the oldest)."""
+def sender_mailbox(*, ticket: Any) -> Mailbox | None:
+    """The mailbox replies about the ticket come back to: the one the customer wrote to, if it
+    is still active, else the workspace's oldest active mailbox."""
+    active = Mailbox.objects.filter(partner_id=ticket.partner_id, is_active=True)
+    wrote_to = InboundMessage.objects.filter(
+        partner_id=ticket.partner_id, ticket_id=ticket.pk, mailbox_id=OuterRef("pk")
+    )
     return (
-        Mailbox.objects.filter(partner_id=partner_id, is_active=True)
-        .order_by("created_at", "id")
-        .first()
+        active.annotate(wrote_to=Exists(wrote_to)).order_by("-wrote_to", "created_at", "id").first()
     )
 
 
