@@ -15,12 +15,13 @@ import authres
 from partnerdesk.mail.parsed import AuthResult
 
 METHODS = ("dmarc", "dkim", "spf")
+MAX_VALUE = 16 * 1024  # real headers are a few hundred bytes; authres is slow on huge ones
 PAIR = re.compile(r"(?:^|[;\s])(dmarc|dkim|spf)\s*=\s*([a-z]+)", re.IGNORECASE)
 
 
 def results(value: str) -> tuple[AuthResult, ...]:
     """The DMARC, DKIM and SPF verdicts of one Authentication-Results value."""
-    value = re.sub(r"\s+", " ", value).strip()
+    value = re.sub(r"\s+", " ", value[:MAX_VALUE]).strip()
     if not value:
         return ()
     parsed = _with_authres(value)

@@ -138,7 +138,7 @@ class _Reader:
             subject=subject,
             date_iso=self._date(),
             text=text,
-            html=sanitize.clean_html(raw_html).strip() if raw_html else "",
+            html=self._clean_html(raw_html),
             reply_text=trim.reply_text(text, subject=subject),
             parts=parts,
             headers=self._kept_headers(),
@@ -151,6 +151,15 @@ class _Reader:
             link_count=links,
             defects=tuple(dict.fromkeys(self.defects))[:MAX_DEFECTS],
         )
+
+    def _clean_html(self, raw_html: str) -> str:
+        if not raw_html:
+            return ""
+        depth = sanitize.html_depth(raw_html)
+        if depth > sanitize.MAX_HTML_DEPTH:
+            self.defects.append(f"HTML nested {depth} levels deep: shown as text only")
+            return ""
+        return sanitize.clean_html(raw_html).strip()
 
     def _message_id(self) -> str:
         ids = message_ids(self.first("message-id"), cap=1)

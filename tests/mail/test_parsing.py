@@ -416,6 +416,18 @@ def test_part_headers_are_limited_like_the_top_level_ones() -> None:
     assert parse(fine, limits=LIMITS).parts[0].filename == "ü" * 190 + ".txt"  # shortened
 
 
+def test_pathological_html_and_addresses_stay_fast() -> None:
+    started = time.monotonic()
+    deep = parse(message("<div>" * 50_000 + "Hallo", content_type="text/html"), limits=LIMITS)
+    assert (deep.text, deep.html) == ("Hallo", "")
+    assert any("nested 50000 levels" in d for d in deep.defects)
+    quotes = parse(message("<blockquote>x" * 5_000, content_type="text/html"), limits=LIMITS)
+    assert len(quotes.text) < 200_000  # quote marks capped: the text grows linearly
+    dotted = parse(message(headers="Cc: a@" + "a." * 20_000 + "<\n"), limits=LIMITS)
+    assert dotted.cc == ()  # no usable address in it
+    assert time.monotonic() - started < 3
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
