@@ -28,7 +28,14 @@ from .. import tokens
 from ..models import Audience, MailTemplate, OutboundMail, TemplateKey
 from ..outbound import queue_mail
 from . import PREFERENCES, rules, selectors
-from .compose import Quote, Wording, default_wording, render, unknown_placeholders
+from .compose import (
+    Quote,
+    Wording,
+    default_wording,
+    language_or_default,
+    render,
+    unknown_placeholders,
+)
 from .selectors import Recipient
 
 logger = logging.getLogger(__name__)
@@ -45,7 +52,7 @@ class _Mailing:
         self.event = event
         self.ticket = event.ticket
         self.workspace: Partner = Partner.objects.get(pk=self.ticket.partner_id)
-        self.language = self.workspace.default_language
+        self.language = language_or_default(self.workspace.default_language)
         self.mailbox = selectors.sender_mailbox(ticket=self.ticket)
         self.token = tokens.token_for(
             partner_id=self.workspace.pk,
@@ -92,7 +99,6 @@ class _Mailing:
         requester = ticket.requester if ticket.requester_id else None
         with translation.override(language):
             status = str(Status(ticket.status).label)
-        actor = self.event.actor
         return {
             "ticket.reference": self.reference,
             "ticket.subject": ticket.subject,
@@ -103,11 +109,18 @@ class _Mailing:
             "requester.first_name": (requester.name.split() or [""])[0] if requester else "",
             "recipient.name": person.name,
             "recipient.first_name": person.first_name,
-            "author.name": actor.display_name or actor.email or self.workspace.name,
+            "author.name": self.author_name(),
             "workspace.name": self.workspace.name,
             "workspace.support_email": self.workspace.support_email,
             "workspace.support_phone": self.workspace.support_phone,
         }
+
+    def author_name(self) -> str:
+        """Who made the change, as people know them (the workspace for scheduled jobs)."""
+        actor = self.event.actor
+        if actor.is_system:
+            return self.workspace.name
+        return actor.display_name or actor.email or self.workspace.name
 
     def link(self, person: Recipient) -> str:
         name = "tickets:ticket" if person.membership_id and not person.contact_id else None
@@ -117,8 +130,7 @@ class _Mailing:
     def quote(self, key: str) -> Quote | None:
         event, ticket = self.event, self.ticket
         if key in (TemplateKey.AGENT_REPLIED, TemplateKey.CUSTOMER_REPLIED) and event.message:
-            author = event.actor.display_name or event.actor.email or self.workspace.name
-            return Quote(author=author, text=event.message.body)
+            return Quote(author=self.author_name(), text=event.message.body)
         if key in (TemplateKey.ACKNOWLEDGED, TemplateKey.NEW_TICKET) and ticket.description:
             requester = ticket.requester if ticket.requester_id else None
             author = requester.name if requester else ticket.customer.name
