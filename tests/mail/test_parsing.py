@@ -232,6 +232,18 @@ def test_trimming_keeps_lists_forwards_and_never_leaves_nothing() -> None:
     assert parse(message(forward, subject="WG: Zertifikat"), limits=LIMITS).reply_text == forward
 
 
+def test_trimming_long_paragraphs_is_quick_and_still_finds_the_history() -> None:
+    # the trimmer's "On … wrote:" pattern is quadratic in a line's length: 16 KB took 45 s
+    paragraph = "On Monday the printer " + "stopped working and " * 800
+    text = f"{paragraph}\n\nOn Mon, 16 Nov 2026, Support <s@n.example> wrote:\n> alt"
+    started = time.monotonic()
+    parsed = parse(message(text), limits=LIMITS)
+    assert parsed.reply_text == paragraph.strip()
+    endless = parse(message("On " + "x " * 30_000), limits=LIMITS)
+    assert endless.reply_text == endless.text
+    assert time.monotonic() - started < 2
+
+
 # --- HTML ------------------------------------------------------------------------------------
 
 HOSTILE_HTML = (
