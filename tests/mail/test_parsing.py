@@ -11,6 +11,7 @@ import io
 import quopri
 import time
 import zipfile
+from typing import Any
 
 import pytest
 
@@ -386,6 +387,16 @@ def test_odd_authentication_results_are_read_without_failing(value: str) -> None
 
 
 # --- limits -----------------------------------------------------------------------------------
+
+
+def test_limits_come_from_settings(settings: Any) -> None:
+    settings.PARTNERDESK_MAIL_MAX_PARTS = 3
+    settings.PARTNERDESK_MAIL_PARSE_MEMORY_BYTES = 2**29
+    limits = Limits.from_settings()
+    assert (limits.max_parts, limits.memory_bytes, limits.max_depth) == (3, 2**29, 10)
+    four = mixed("Content-Type: text/plain\n\n1", "Content-Type: text/plain\n\n2")
+    with pytest.raises(Refused):
+        parse(four)  # no limits given: the settings apply
 
 
 def _refused(raw: bytes, limits: Limits = LIMITS) -> str:
