@@ -64,8 +64,11 @@ def parse_isolated(
     if timeout is None:
         timeout = _default_timeout()
     check_raw(raw, limits)  # cheap refusals need no process
+    request = (raw, limits, _hook, timeout)
     with _lock:
-        answer = _server().ask((raw, limits, _hook, timeout), wait=timeout + GRACE_SECONDS)
+        answer = _server().ask(request, wait=timeout + GRACE_SECONDS)
+        if answer[0] == "server_gone":  # not this message's doing: once more, on a new server
+            answer = _server().ask(request, wait=timeout + GRACE_SECONDS)
     return _answer(answer)
 
 
@@ -81,6 +84,8 @@ def _default_timeout() -> float:
 
 
 def _answer(answer: tuple[Any, ...]) -> ParsedMessage:
+    """("ok", parsed), ("refused", code, detail); anything else ("crashed" from the child,
+    "server_gone" twice in a row) is a crash."""
     kind = answer[0]
     if kind == "ok" and isinstance(answer[1], ParsedMessage):
         return answer[1]
@@ -124,7 +129,7 @@ class _Server:
             return ("refused", "parse_timeout", f"no result within {wait:g} seconds")
         except (OSError, EOFError, ValueError):
             self.stop()
-            return ("crashed", "the parse server stopped")
+            return ("server_gone", "the parse server stopped")
         answer: tuple[Any, ...] = pickle.loads(data)  # noqa: S301 - from our own server
         return answer
 

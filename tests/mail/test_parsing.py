@@ -544,6 +544,27 @@ def test_a_dead_parse_server_is_replaced_on_the_next_message() -> None:
     assert parsing_isolated._current is not server
 
 
+def test_a_server_dying_during_a_request_is_replaced_and_asked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw = message("Hallo")
+    parse_isolated(raw, limits=LIMITS)
+    server = parsing_isolated._current
+    assert server is not None
+    server.process.kill()
+    server.process.wait()
+    looks = []
+    real_alive = parsing_isolated._Server.alive
+
+    def alive_once(self: parsing_isolated._Server) -> bool:
+        looks.append(self)
+        return True if len(looks) == 1 else real_alive(self)  # the death goes unseen once
+
+    monkeypatch.setattr(parsing_isolated._Server, "alive", alive_once)
+    assert parse_isolated(raw, limits=LIMITS) == parse(raw, limits=LIMITS)
+    assert parsing_isolated._current is not server
+
+
 def test_the_parse_server_goes_when_its_caller_closes_it() -> None:
     parse_isolated(message("Hallo"), limits=LIMITS)
     server = parsing_isolated._current
