@@ -336,7 +336,8 @@ class _Reader:
             content = _message_bytes(inner)
         elif isinstance(payload, str):
             content = payload.encode("utf-8", "surrogateescape")
-        name = _safe_filename(subject)[:120] or "forwarded-message"
+        # a subject is not a path: "Rechnung 11/2026" keeps both halves
+        name = _safe_filename(re.sub(r"[/\\:]+", "-", subject))[:120] or "forwarded-message"
         body.parts.append(
             Part(filename=f"{name}.eml", content_type="message/rfc822", content=content)
         )

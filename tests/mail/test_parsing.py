@@ -169,11 +169,11 @@ def test_inline_images_are_the_ones_the_html_shows_by_cid() -> None:
 
 
 def test_a_forwarded_message_is_an_eml_attachment_named_from_its_subject() -> None:
-    inner = "From: x@y.example\nSubject: Alte Frage\n\nInhalt\n"
+    inner = "From: x@y.example\nSubject: Rechnung 11/2026\n\nInhalt\n"
     raw = mixed(f"Content-Type: message/rfc822\n\n{inner}", "Content-Type: message/rfc822\n\nx\n")
     parsed = parse(raw, limits=LIMITS)
-    assert [p.filename for p in parsed.parts] == ["Alte Frage.eml", "forwarded-message.eml"]
-    assert b"Subject: Alte Frage" in parsed.parts[0].content
+    assert [p.filename for p in parsed.parts] == ["Rechnung 11-2026.eml", "forwarded-message.eml"]
+    assert b"Subject: Rechnung 11/2026" in parsed.parts[0].content
     assert "Inhalt" not in parsed.text
 
 
