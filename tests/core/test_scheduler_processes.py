@@ -273,13 +273,13 @@ def test_each_slot_is_enqueued_once_even_by_a_stale_leader(
 
     # At the next slot w1 wakes, still believing it leads, and enqueues; w2 must not as well.
     frozen_clock.move_to(start + every)
-    assert enqueue_due_jobs("w1") == [IN_PROCESS_JOB]
+    assert IN_PROCESS_JOB in enqueue_due_jobs("w1")  # with the product's minutely jobs
     assert tick("w2") == []
     assert in_process_slots() == [start.isoformat(), (start + every).isoformat()]
 
     # After downtime the missed slots are skipped, not run in a burst.
     frozen_clock.move_to(start + 10 * every + timedelta(seconds=5))
-    assert tick("w2") == [IN_PROCESS_JOB]
+    assert IN_PROCESS_JOB in tick("w2")
     assert tick("w2") == []
     assert len(in_process_slots()) == 3
     state = PeriodicJobState.objects.get(name=IN_PROCESS_JOB)
