@@ -156,6 +156,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# A failing subscriber of a ticket event (core/events.py) is logged and undone in production;
+# in the tests it fails the test.
+PARTNERDESK_EVENTS_STRICT = env_bool("PARTNERDESK_EVENTS_STRICT", ENVIRONMENT == "test")
 if ENVIRONMENT == "test":
     # Tests create hundreds of users; argon2 stays the production hasher.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

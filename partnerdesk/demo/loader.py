@@ -23,7 +23,7 @@ from partnerdesk.accounts.actors import actor_for_membership
 from partnerdesk.accounts.models import Membership
 from partnerdesk.accounts.permissions import Role, permissions_for
 from partnerdesk.catalog.selectors import service_by_code
-from partnerdesk.core import clock
+from partnerdesk.core import clock, events
 from partnerdesk.core.actor import Actor, ActorKind
 from partnerdesk.customers import actions as customers
 from partnerdesk.customers import selectors as customer_selectors
@@ -65,9 +65,17 @@ STORIES: list[Story] = [
 
 
 def load_demo() -> bool:
-    """Create the demo workspace unless it exists. Returns True if it was created now."""
+    """Create the demo workspace unless it exists. Returns True if it was created now.
+
+    Nobody is mailed about the demo's history: its people are made up."""
     if workspace_exists(slug=SLUG):
         return False
+    with events.context(notify=False):
+        _load()
+    return True
+
+
+def _load() -> None:
     workspace = partners.create_workspace(
         name="Nordwind IT GmbH",
         slug=SLUG,
@@ -94,7 +102,6 @@ def load_demo() -> bool:
     )
     playback.play(STORIES)
     _backdate_people(workspace.pk, before=playback.earliest - timedelta(days=60))
-    return True
 
 
 # --- people ----------------------------------------------------------------------------------

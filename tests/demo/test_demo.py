@@ -174,3 +174,12 @@ def test_the_timeline_holds_on_any_day(moment: str) -> None:
     with time_machine.travel(at, tick=True):
         _demo()
         _check_the_timeline()
+
+
+def test_loading_the_demo_mails_nobody() -> None:
+    """Its people are made up: a worker must not spend hours retrying mail to them."""
+    from partnerdesk.core.models import OutboxItem
+
+    _demo()
+    assert Ticket.objects.count() > 40
+    assert OutboxItem.objects.filter(kind="mail.send").count() == 0
