@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0003_customer_tenant_once'),
+        ("customers", "0003_customer_tenant_once"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='email_failing_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='e-mail failing since'),
+            model_name="contact",
+            name="email_failing_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="e-mail failing since"),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='email_failure',
-            field=models.TextField(blank=True, verbose_name='e-mail failure'),
+            model_name="contact",
+            name="email_failure",
+            field=models.TextField(blank=True, verbose_name="e-mail failure"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mail', '0002_outbound_templates_and_log'),
+        ("mail", "0002_outbound_templates_and_log"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inboundmessage',
-            name='snippet',
-            field=models.CharField(blank=True, max_length=300, verbose_name='snippet'),
+            model_name="inboundmessage",
+            name="snippet",
+            field=models.CharField(blank=True, max_length=300, verbose_name="snippet"),
         ),
     ]
