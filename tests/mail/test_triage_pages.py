@@ -373,3 +373,10 @@ def test_an_auto_reply_kept_as_a_note_is_original_only_for_readers_of_notes(
     url = f"/desk/mail/messages/{inbound.pk}/"
     assert session_client(ws.member("helpdesk_agent")).get(url).status_code == 200
     assert session_client(ws.member("sales_agent")).get(url).status_code == 404
+
+
+def test_the_settings_menu_leads_the_partner_owner_to_the_quarantine(ws: Workspace) -> None:
+    owner = session_client(ws.member("global_admin")).get("/settings/").content.decode()
+    agent = session_client(ws.member("helpdesk_agent")).get("/settings/").content.decode()
+    assert 'href="/desk/mail/quarantine/"' in owner
+    assert 'href="/desk/mail/quarantine/"' not in agent
