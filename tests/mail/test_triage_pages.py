@@ -349,6 +349,19 @@ def test_the_ticket_links_to_its_original_mail_with_the_untrimmed_text(
     assert raw.content == intake.read_raw(inbound)
 
 
+def test_a_mailed_reply_on_a_portal_ticket_links_to_its_original(
+    ws: Workspace, ann: Contact
+) -> None:
+    ticket = a_ticket(ws, ann)
+    reply = receive(
+        ws, mail(subject=f"Re: [{token_of(ticket)}] VPN", body="Still down.\n\n--\nAnn")
+    )
+    assert reply.state == "reply"
+    page = session_client(ws.member("helpdesk_agent")).get(f"/desk/tickets/{ticket.pk}/")
+    assert 'data-testid="message-original"' in page.content.decode()
+    assert f'href="/desk/mail/tickets/{ticket.pk}/"' in page.content.decode()
+
+
 def test_the_original_is_hidden_from_whoever_does_not_see_the_ticket(
     ws: Workspace, other_ws: Workspace, ann: Contact
 ) -> None:
