@@ -84,6 +84,21 @@ def test_a_database_that_refuses_connections_is_a_temporary_failure(
     assert InboundMessage.objects.count() == 0
 
 
+def test_settings_that_do_not_load_are_a_temporary_failure(ws: Workspace, var: Path) -> None:
+    """Production without a SECRET_KEY: Django cannot even start; the server must retry."""
+    done = run(
+        var,
+        "ingest",
+        "--workspace",
+        ws.partner.slug,
+        raw=mail(),
+        PARTNERDESK_ENV="production",
+        SECRET_KEY="",
+    )
+    assert done.returncode == 75, done.stderr
+    assert done.stderr.decode().startswith("partnerdesk mail ingest: not ready:")
+
+
 def test_an_unknown_workspace_keeps_the_mail_at_the_server(ws: Workspace, var: Path) -> None:
     done = run(var, "ingest", "--workspace", "no-such-desk", raw=mail())
     assert done.returncode == 75
