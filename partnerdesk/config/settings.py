@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "partnerdesk.customers",
     "partnerdesk.accounts",
     "partnerdesk.catalog",
+    "partnerdesk.offering",
+    "partnerdesk.sla",
     "partnerdesk.tickets",
     "partnerdesk.portal",
     "partnerdesk.mail",

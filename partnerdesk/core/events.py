@@ -32,8 +32,20 @@ TICKET_FILED = "ticket.filed"
 TICKET_REPLIED = "ticket.replied"  # a public reply or an internal note (message.internal)
 TICKET_STATUS_CHANGED = "ticket.status_changed"
 TICKET_ASSIGNED = "ticket.assigned"
+# An SLA clock reached its warning share or its due time; `current` is the clock kind.
+TICKET_SLA_WARNING = "ticket.sla_warning"
+TICKET_SLA_BREACHED = "ticket.sla_breached"
 
-KINDS = frozenset({TICKET_FILED, TICKET_REPLIED, TICKET_STATUS_CHANGED, TICKET_ASSIGNED})
+KINDS = frozenset(
+    {
+        TICKET_FILED,
+        TICKET_REPLIED,
+        TICKET_STATUS_CHANGED,
+        TICKET_ASSIGNED,
+        TICKET_SLA_WARNING,
+        TICKET_SLA_BREACHED,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,15 @@ class Customer(PartnerOwned):
     notes = models.TextField(_("notes"), blank=True)
     # The workspace's own organisation, so the partner can file tickets about itself.
     is_partner_own = models.BooleanField(_("partner's own tenant"), default=False)
+    # The support plan bought; none means the workspace's default plan.
+    support_plan = models.ForeignKey(
+        "offering.SupportPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name=_("support plan"),
+    )
     created_at = models.DateTimeField(_("created"))
 
     class Meta:

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 from .canned_models import CannedReply as CannedReply
 from .enums import Category, Channel, EventKind, Severity, Status
 from .search_models import TicketSearchDocument as TicketSearchDocument
+from .sla_models import NO_DUE, SlaState
+from .sla_models import AgentNotice as AgentNotice
+from .sla_models import TicketClock as TicketClock
 
 
 class TicketCounter(models.Model):
@@ -84,6 +87,15 @@ class Ticket(PartnerOwned):
     last_activity_at = models.DateTimeField(_("last activity"))
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # SLA (tickets.sla_models): the plan the clocks follow, the earliest due time of a running
+    # clock (NO_DUE when none runs) and the worst clock's state.
+    support_plan = models.ForeignKey(
+        "offering.SupportPlan", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sla_due_at = models.DateTimeField(_("next due"), default=NO_DUE)
+    sla_state = models.CharField(
+        _("SLA"), max_length=10, choices=SlaState.choices, default=SlaState.NONE
+    )
 
     class Meta:
         constraints = [
@@ -114,6 +126,8 @@ class Ticket(PartnerOwned):
                 fields=["partner", "customer", "-is_open", "-last_activity_at", "-id"],
                 name="q_customer_open",
             ),
+            # Sorting by next due time, and the "breaching soon" queue (a range on sla_due_at).
+            models.Index(fields=["partner", "-is_open", "sla_due_at", "id"], name="q_open_due"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,540 @@
+"""Business-time arithmetic: the pure clock engine (no database, no clock).
+
+A calendar (`CalendarSpec`) says when work happens: weekly hours in an IANA time zone, public
+holidays of a country (and subdivision) from the `holidays` package, one-off closures and extra
+working days. `compile_calendar` turns it into sorted, merged working intervals in UTC
+microseconds with the working time accumulated before each, so that
+
+- `add(start, duration)` is two binary searches, the same cost for 4 hours as for 400;
+- `working_time(a, b)` is two binary searches;
+
+both exact to the microsecond. Intervals are compiled per year, on demand, as far as a question
+reaches; the compiled form is cached by the caller's key (a calendar's id and version).
+
+Definitions, so every answer is deterministic:
+
+- W(t) is the working time from the start of the compiled range to t. `working_time(a, b)` is
+  W(b) - W(a) (negative when b < a). `add(s, d)` is the earliest t with W(t) = W(s) + d, and s
+  itself for d = 0. Hence add never precedes its start, is monotonic in d, add(add(s, a), b) ==
+  add(s, a + b), and working_time(s, add(s, d)) == d. A result that lands exactly on the end of
+  a working interval is that end (17:00, not the next morning's 08:00).
+- Weekly intervals are wall-clock times in the calendar's zone. An interval whose end is not
+  after its start runs past midnight into the next day (Fri 22:00-06:00 ends Saturday 06:00);
+  "24:00" is the end of the day. An interval belongs to the day it starts: a holiday or closure
+  on Friday removes Friday's overnight shift, also its part after midnight.
+- DST: a boundary whose wall time does not exist (the hour skipped in spring) moves to the
+  instant the clocks jump (02:30 on the last Sunday of March in Berlin is read as 03:00 CEST),
+  so every interval stays well ordered; a wall time that
+  occurs twice (autumn) is its first occurrence. Working time is always real elapsed time: a
+  00:00-24:00 day is 23 hours long in spring and 25 in autumn.
+- An extra working day replaces that date's weekly hours (and wins over a holiday); a closure
+  removes them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from django.utils.translation import gettext_lazy as _
+
+MINUTES_PER_DAY = 24 * 60
+_US = 1_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
+_MIN_YEAR, _MAX_YEAR = 1971, 2999
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class CalendarError(ValueError):
+    """A calendar that cannot be used; `field` names what is wrong (for a 422)."""
+
+    def __init__(self, field_name: str, message: object) -> None:
+        super().__init__(str(message))
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True, order=True)
+class Interval:
+    """Working time within one day, in minutes after local midnight. end <= start runs past
+    midnight into the next day; end may be 1440 ("24:00")."""
+
+    start: int
+    end: int
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+    @property
+    def minutes(self) -> int:
+        return (
+            self.end - self.start
+            if self.end > self.start
+            else self.end + MINUTES_PER_DAY - self.start
+        )
+
+    @classmethod
+    def parse(cls, start: str, end: str) -> Interval:
+        """From "HH:MM" strings ("24:00" allowed as an end)."""
+        return cls(_minutes(start, allow_24=False), _minutes(end, allow_24=True))
+
+    def label(self) -> tuple[str, str]:
+        return _hhmm(self.start), _hhmm(self.end)
+
+
+def _minutes(text: str, *, allow_24: bool) -> int:
+    try:
+        hours_text, minutes_text = text.strip().split(":")
+        hours, minutes = int(hours_text), int(minutes_text)
+    except (ValueError, AttributeError):
+        raise CalendarError("weekly", _("Write times as HH:MM, for example 08:30.")) from None
+    if allow_24 and hours == 24 and minutes == 0:
+        return MINUTES_PER_DAY
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise CalendarError("weekly", _("%(time)s is not a time of day.") % {"time": text})
+    return hours * 60 + minutes
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class CalendarSpec:
+    """When work happens. `weekly` has seven entries, Monday first."""
+
+    time_zone: str
+    weekly: tuple[tuple[Interval, ...], ...]
+    holiday_country: str = ""
+    holiday_subdivision: str = ""
+    closures: frozenset[date] = frozenset()
+    extra_days: tuple[tuple[date, tuple[Interval, ...]], ...] = ()
+    always_open: bool = False
+
+    @property
+    def is_24x7(self) -> bool:
+        """Every minute is working time (24x7, no holidays, no closures)."""
+        if self.always_open:
+            return True
+        whole_days = all(day == (Interval(0, MINUTES_PER_DAY),) for day in self.weekly)
+        return (
+            len(self.weekly) == 7 and whole_days and not self.holiday_country and not self.closures
+        )
+
+
+TWENTY_FOUR_SEVEN = CalendarSpec(
+    time_zone="UTC",
+    weekly=tuple((Interval(0, MINUTES_PER_DAY),) for _day in range(7)),
+    always_open=True,
+)
+
+
+def office_hours(
+    time_zone: str,
+    *,
+    start: str = "09:00",
+    end: str = "17:00",
+    holiday_country: str = "",
+    holiday_subdivision: str = "",
+) -> CalendarSpec:
+    """Monday to Friday, `start` to `end`, with the country's public holidays."""
+    day = (Interval.parse(start, end),)
+    return CalendarSpec(
+        time_zone=time_zone,
+        weekly=(day, day, day, day, day, (), ()),
+        holiday_country=holiday_country,
+        holiday_subdivision=holiday_subdivision,
+    )
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def check_time_zone(name: str, field_name: str = "time_zone") -> ZoneInfo:
+    if name not in _zone_names():
+        raise CalendarError(
+            field_name,
+            _("%(zone)s is not an IANA time zone, such as Europe/Berlin.") % {"zone": name},
+        )
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CalendarError(
+            field_name, _("%(zone)s is not an IANA time zone.") % {"zone": name}
+        ) from None
+
+
+def check_holiday_region(country: str, subdivision: str = "") -> None:
+    """Refuse a country or subdivision the `holidays` package does not know."""
+    if not country:
+        if subdivision:
+            raise CalendarError("holiday_country", _("Choose the country of the subdivision."))
+        return
+    try:
+        _holidays_for(country, subdivision, 2026)
+    except NotImplementedError:
+        if subdivision and _known_country(country):
+            raise CalendarError(
+                "holiday_subdivision",
+                _("%(subdivision)s is not a subdivision of %(country)s with public holidays.")
+                % {"subdivision": subdivision, "country": country},
+            ) from None
+        raise CalendarError(
+            "holiday_country",
+            _("There is no public holiday list for %(country)s.") % {"country": country},
+        ) from None
+
+
+def _known_country(country: str) -> bool:
+    try:
+        _holidays_for(country, "", 2026)
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _day_spans(day_index: int, intervals: Sequence[Interval]) -> list[tuple[int, int]]:
+    """Minutes since Monday 00:00 covered by one day's intervals (the overnight part included)."""
+    base = day_index * MINUTES_PER_DAY
+    return [(base + i.start, base + i.start + i.minutes) for i in intervals]
+
+
+def _check_day(field_name: str, intervals: Sequence[Interval]) -> None:
+    for interval in intervals:
+        if interval.start == interval.end:
+            start, end = interval.label()
+            raise CalendarError(
+                field_name,
+                _("The interval %(start)s-%(end)s is ambiguous; for a whole day write 00:00-24:00.")
+                % {"start": start, "end": end},
+            )
+    spans = sorted(_day_spans(0, intervals))
+    for (_s1, e1), (s2, _e2) in itertools.pairwise(spans):
+        if s2 < e1:
+            raise CalendarError(field_name, _("Two intervals of the same day overlap."))
+
+
+def check_spec(spec: CalendarSpec) -> None:
+    """Raise CalendarError naming the field when the calendar cannot be used."""
+    check_time_zone(spec.time_zone)
+    if spec.always_open:
+        return
+    if len(spec.weekly) != 7:
+        raise CalendarError("weekly", _("Give the hours of all seven weekdays."))
+    if not any(spec.weekly):
+        raise CalendarError(
+            "weekly", _("The calendar has no working hours: add at least one interval.")
+        )
+    for index, day in enumerate(spec.weekly):
+        _check_day(f"weekly.{WEEKDAYS[index]}", day)
+    # The week wraps: Sunday's overnight shift runs into Monday.
+    spans = sorted(span for index, day in enumerate(spec.weekly) for span in _day_spans(index, day))
+    week = 7 * MINUTES_PER_DAY
+    wrapped = spans + [(s + week, e + week) for s, e in spans[:1]]
+    for (_s1, e1), (s2, _e2) in itertools.pairwise(wrapped):
+        if s2 < e1:
+            raise CalendarError(
+                "weekly", _("An overnight interval runs into the next day's hours; they overlap.")
+            )
+    check_holiday_region(spec.holiday_country, spec.holiday_subdivision)
+    for extra_day, intervals in spec.extra_days:
+        if extra_day in spec.closures:
+            raise CalendarError(
+                "extra_days",
+                _("%(date)s is both a closure and an extra working day.")
+                % {"date": extra_day.isoformat()},
+            )
+        if not intervals:
+            raise CalendarError("extra_days", _("Give the hours of the extra working day."))
+        _check_day("extra_days", intervals)
+
+
+# -- compiling -------------------------------------------------------------------------------
+
+
+def _holidays_for(country: str, subdivision: str, year: int) -> frozenset[date]:
+    return _holiday_year(country.upper(), subdivision.upper(), year)
+
+
+@cache
+def _holiday_year(country: str, subdivision: str, year: int) -> frozenset[date]:
+    import holidays  # a pure data library; imported late so the engine loads fast
+
+    table = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    return frozenset(table.keys())
+
+
+def _to_us(moment: datetime) -> int:
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
+
+
+def _from_us(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def _wall_to_us(zone: ZoneInfo, wall: datetime) -> int:
+    """A naive local wall time as UTC microseconds: first occurrence, gaps to the jump."""
+    first = wall.replace(tzinfo=zone, fold=0)
+    instant = _to_us(first.astimezone(UTC))
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall:
+        return instant
+    # The wall time was skipped. fold=1 reads it with the later offset, an instant before the
+    # jump; fold=0 with the earlier one, after it. The jump lies between: find it.
+    # Transitions fall on whole seconds, so the search runs over seconds.
+    low = _to_us(wall.replace(tzinfo=zone, fold=1).astimezone(UTC)) // _US
+    high = -(-instant // _US)
+    offset_before = _from_us(low * _US).astimezone(zone).utcoffset()
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _from_us(middle * _US).astimezone(zone).utcoffset() == offset_before:
+            low = middle
+        else:
+            high = middle
+    return high * _US
+
+
+@dataclass
+class _Compiled:
+    first_year: int
+    last_year: int
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    before: list[int] = field(default_factory=list)  # working time before each interval
+    through: list[int] = field(default_factory=list)  # working time to each interval's end
+    range_start: int = 0
+    range_end: int = 0
+
+
+class CompiledCalendar:
+    """A calendar ready for arithmetic. Safe to share between threads."""
+
+    def __init__(self, spec: CalendarSpec) -> None:
+        check_spec(spec)
+        self.spec = spec
+        self.zone = ZoneInfo(spec.time_zone)
+        self.always_open = spec.is_24x7
+        self._weekly = spec.weekly
+        self._extra = dict(spec.extra_days)
+        self._lock = threading.Lock()
+        self._state: _Compiled | None = None
+
+    # public arithmetic ---------------------------------------------------------------------
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment `duration` of working time after `start` (see the module's definitions)."""
+        if duration < timedelta(0):
+            raise ValueError("duration must not be negative")
+        if self.always_open:
+            return start + duration
+        if not duration:
+            return start
+        begin = _to_us(start)
+        state = self._covering(begin)
+        target = self._worked(state, begin) + (duration // _ONE_US)
+        while target > state.through[-1] if state.through else True:
+            state = self._extend(state, forward=True)
+        index = bisect_left(state.through, target)
+        result = state.starts[index] + (target - state.before[index])
+        return _from_us(result).astimezone(start.tzinfo or UTC)
+
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two moments (negative when end precedes start)."""
+        if self.always_open:
+            return end - start
+        a, b = _to_us(start), _to_us(end)
+        state = self._covering(min(a, b))
+        state = self._covering(max(a, b), state)
+        return timedelta(microseconds=self._worked(state, b) - self._worked(state, a))
+
+    def is_working(self, moment: datetime) -> bool:
+        if self.always_open:
+            return True
+        at = _to_us(moment)
+        state = self._covering(at)
+        index = bisect_right(state.starts, at) - 1
+        return index >= 0 and at < state.ends[index]
+
+    def periods(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """The working periods overlapping [start, end), clipped to it, in UTC."""
+        if end <= start:
+            return []
+        if self.always_open:
+            return [(start.astimezone(UTC), end.astimezone(UTC))]
+        a, b = _to_us(start), _to_us(end)
+        state = self._covering(a)
+        state = self._covering(b, state)
+        first = max(bisect_right(state.starts, a) - 1, 0)
+        found = []
+        for index in range(first, len(state.starts)):
+            if state.starts[index] >= b:
+                break
+            low, high = max(state.starts[index], a), min(state.ends[index], b)
+            if low < high:
+                found.append((_from_us(low), _from_us(high)))
+        return found
+
+    # compiling ------------------------------------------------------------------------------
+
+    def _worked(self, state: _Compiled, at: int) -> int:
+        index = bisect_right(state.starts, at) - 1
+        if index < 0:
+            return 0
+        return state.before[index] + min(at, state.ends[index]) - state.starts[index]
+
+    def _covering(self, at: int, state: _Compiled | None = None) -> _Compiled:
+        state = state or self._state
+        if state is not None and state.range_start <= at < state.range_end:
+            return state
+        year = _from_us(at).year
+        with self._lock:
+            state = self._state
+            if state is None:
+                state = self._build(max(year - 1, _MIN_YEAR), min(year + 1, _MAX_YEAR))
+            while at < state.range_start and state.first_year > _MIN_YEAR:
+                state = self._grow(state, forward=False)
+            while at >= state.range_end and state.last_year < _MAX_YEAR:
+                state = self._grow(state, forward=True)
+            if not state.range_start <= at < state.range_end:
+                raise CalendarError(
+                    "start", _("The moment lies outside the years a calendar covers.")
+                )
+            self._state = state
+            return state
+
+    def _extend(self, state: _Compiled, *, forward: bool) -> _Compiled:
+        with self._lock:
+            if self._state is not None and self._state.last_year > state.last_year:
+                return self._state
+            if state.last_year >= _MAX_YEAR:
+                raise CalendarError("weekly", _("The calendar has no working hours left."))
+            state = self._grow(state, forward=forward)
+            self._state = state
+            return state
+
+    def _grow(self, state: _Compiled, *, forward: bool) -> _Compiled:
+        span = state.last_year - state.first_year + 1
+        if forward:
+            return self._build(state.first_year, min(state.last_year + span, _MAX_YEAR))
+        return self._build(max(state.first_year - span, _MIN_YEAR), state.last_year)
+
+    def _build(self, first_year: int, last_year: int) -> _Compiled:
+        spans: list[tuple[int, int]] = []
+        # One day before the range as well: its overnight interval may reach into the range.
+        day = date(first_year, 1, 1) - timedelta(days=1)
+        stop = date(last_year, 12, 31)
+        one_day = timedelta(days=1)
+        while day <= stop:
+            for interval in self._intervals_on(day):
+                midnight = datetime.combine(day, time())
+                begin = _wall_to_us(self.zone, midnight + timedelta(minutes=interval.start))
+                finish = _wall_to_us(
+                    self.zone, midnight + timedelta(minutes=interval.start + interval.minutes)
+                )
+                if finish > begin:
+                    spans.append((begin, finish))
+            day += one_day
+        range_start = _wall_to_us(self.zone, datetime(first_year, 1, 1))
+        range_end = _wall_to_us(self.zone, datetime(last_year + 1, 1, 1))
+        state = _Compiled(first_year, last_year, range_start=range_start, range_end=range_end)
+        worked = 0
+        for begin, finish in sorted(spans):
+            begin, finish = max(begin, range_start), min(finish, range_end)
+            if finish <= begin:
+                continue
+            if state.ends and begin <= state.ends[-1]:
+                # Adjacent or (after a DST shift) touching intervals merge into one.
+                if finish > state.ends[-1]:
+                    worked += finish - state.ends[-1]
+                    state.ends[-1] = finish
+                    state.through[-1] = worked
+                continue
+            state.starts.append(begin)
+            state.ends.append(finish)
+            state.before.append(worked)
+            worked += finish - begin
+            state.through.append(worked)
+        return state
+
+    def _intervals_on(self, day: date) -> tuple[Interval, ...]:
+        extra = self._extra.get(day)
+        if extra is not None:
+            return extra
+        if day in self.spec.closures:
+            return ()
+        if self.spec.holiday_country and day in _holidays_for(
+            self.spec.holiday_country, self.spec.holiday_subdivision, day.year
+        ):
+            return ()
+        return self._weekly[day.weekday()]
+
+
+def compile_calendar(spec: CalendarSpec) -> CompiledCalendar:
+    """Check and compile a calendar (no cache; see `cached_calendar`)."""
+    return CompiledCalendar(spec)
+
+
+_CACHE: OrderedDict[Hashable, CompiledCalendar] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 512
+
+
+def cached_calendar(key: Hashable, build: Callable[[], CalendarSpec]) -> CompiledCalendar:
+    """The compiled calendar for `key` (a calendar's id and version), compiling it once."""
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    compiled = CompiledCalendar(build())
+    with _CACHE_LOCK:
+        _CACHE[key] = compiled
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return compiled
+
+
+def weekly_from_mapping(
+    hours: dict[str, Iterable[Sequence[str]]],
+) -> tuple[tuple[Interval, ...], ...]:
+    """{"mon": [["08:00", "17:00"]], …} (missing days closed) as `CalendarSpec.weekly`."""
+    unknown = set(hours) - set(WEEKDAYS)
+    if unknown:
+        raise CalendarError(
+            "weekly", _("Unknown weekday: %(days)s.") % {"days": ", ".join(sorted(unknown))}
+        )
+    week = []
+    for name in WEEKDAYS:
+        day = []
+        for pair in hours.get(name, ()):
+            if len(pair) != 2:
+                raise CalendarError(
+                    f"weekly.{name}", _("Give each interval as a start and an end.")
+                )
+            try:
+                day.append(Interval.parse(pair[0], pair[1]))
+            except CalendarError as error:
+                raise CalendarError(f"weekly.{name}", error.message) from None
+        week.append(tuple(sorted(day)))
+    return tuple(week)
+
+
+def weekly_to_mapping(weekly: Sequence[Sequence[Interval]]) -> dict[str, list[list[str]]]:
+    return {
+        WEEKDAYS[index]: [list(i.label()) for i in day] for index, day in enumerate(weekly) if day
+    }
