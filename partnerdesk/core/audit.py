@@ -87,7 +87,7 @@ def record(
     entry = AuditEntry(
         partner_id=workspace,
         seq=head.last_seq + 1,
-        at=clock.now(),
+        at=clock.real_now(),
         actor_kind=str(actor.kind),
         actor_id=actor.audit_id,
         action=action,

@@ -50,7 +50,7 @@ def begin(*, principal: str, key: str, request: HttpRequest) -> IdempotencyRecor
                 path=request.path[:500],
                 request_hash=fingerprint,
                 state=IdempotencyState.IN_PROGRESS,
-                created_at=clock.now(),
+                created_at=clock.real_now(),
             )
     except IntegrityError:
         pass
@@ -62,7 +62,7 @@ def begin(*, principal: str, key: str, request: HttpRequest) -> IdempotencyRecor
             status=422,
         )
     if earlier.state == IdempotencyState.IN_PROGRESS:
-        if clock.now() - earlier.created_at > STALE_AFTER:
+        if clock.real_now() - earlier.created_at > STALE_AFTER:
             raise DomainError(
                 "idempotency_outcome_unknown",
                 _(
@@ -118,7 +118,7 @@ def reserve(*, principal: str, key: str, path: str) -> bool:
                 path=path[:500],
                 request_hash="",
                 state=IdempotencyState.IN_PROGRESS,
-                created_at=clock.now(),
+                created_at=clock.real_now(),
             )
     except IntegrityError:
         return False

@@ -59,7 +59,7 @@ def enqueue(
         raise RuntimeError("outbox.enqueue must run inside the caller's transaction")
     if kind not in HANDLERS:
         raise ValueError(f"No outbox handler for {kind!r}")
-    now = clock.now()
+    now = clock.real_now()
     return OutboxItem.objects.create(
         kind=kind,
         payload=payload,
@@ -92,7 +92,7 @@ def _claim(worker_id: str) -> OutboxItem | None:
     if not kinds:
         return None
     # A plain read first: an idle worker must not take SQLite's write lock on every poll.
-    now = clock.now()
+    now = clock.real_now()
     if not OutboxItem.objects.filter(
         Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         | Q(status=OutboxStatus.DELIVERING, lease_expires_at__lt=now),
@@ -103,7 +103,7 @@ def _claim(worker_id: str) -> OutboxItem | None:
         with transaction.atomic():
             # The clock is read inside the transaction: on SQLite, BEGIN IMMEDIATE may have
             # waited for another writer, and a lease must not start in the past.
-            now = clock.now()
+            now = clock.real_now()
             due = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
                 status=OutboxStatus.DELIVERING, lease_expires_at__lt=now
             )
@@ -184,12 +184,16 @@ def deliver_one(worker_id: str) -> bool:
             item,
             worker_id,
             status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
-            next_attempt_at=clock.now() + backoff(item.attempts),
+            next_attempt_at=clock.real_now() + backoff(item.attempts),
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
     else:
         _finish(
-            item, worker_id, status=OutboxStatus.DELIVERED, delivered_at=clock.now(), last_error=""
+            item,
+            worker_id,
+            status=OutboxStatus.DELIVERED,
+            delivered_at=clock.real_now(),
+            last_error="",
         )
     return True
 
