@@ -43,6 +43,7 @@ from .schemas import (
 
 router = Router(tags=["tickets"])
 LIMIT = Query(50, ge=1, le=200)
+QUEUE_SORT = Query(None, description="Default: the queue's own (breaching: due; others: activity).")
 
 
 def _service(code: str | None) -> Service | None:
@@ -77,6 +78,7 @@ def list_tickets(
     unassigned: bool = False,
     open: bool | None = None,
     tag: str | None = None,
+    sla_state: str | None = None,
     sort: selectors.QueueSort = selectors.QueueSort.ACTIVITY,
     cursor: str | None = None,
     limit: int = LIMIT,
@@ -92,6 +94,7 @@ def list_tickets(
         unassigned=unassigned,
         is_open=open,
         tag=tag,
+        sla_state=sla_state,
     )
     page = selectors.ticket_page(actor, where=where, sort=sort, cursor=cursor, limit=limit)
     return TicketPage(items=[TicketOut.build(t) for t in page.items], next_cursor=page.next_cursor)
@@ -108,6 +111,7 @@ def _ticket_filter(
     unassigned: bool,
     is_open: bool | None,
     tag: str | None,
+    sla_state: str | None,
 ) -> selectors.TicketFilter:
     """The list filters, checked (422 for values no ticket has) and with ids resolved through
     access (404 for another workspace's or an unsupported customer's id, as for an unknown one)."""
@@ -120,6 +124,7 @@ def _ticket_filter(
         unassigned=unassigned,
         is_open=is_open,
         tag=tag or None,
+        sla_state=sla_state or None,
     )
     selectors.check_filter(where)
     return where
@@ -371,7 +376,8 @@ def queue(
     assignee_id: uuid.UUID | None = None,
     unassigned: bool = False,
     tag: str | None = None,
-    sort: selectors.QueueSort = selectors.QueueSort.ACTIVITY,
+    sla_state: str | None = None,
+    sort: selectors.QueueSort | None = QUEUE_SORT,
     cursor: str | None = None,
     limit: int = LIMIT,
 ) -> TicketPage:
@@ -386,11 +392,12 @@ def queue(
         unassigned=unassigned,
         is_open=None,
         tag=tag,
+        sla_state=sla_state,
     )
     found = selectors.queue_named(actor, name, customer_id=also.customer_id)
     if found is None:
         raise not_found()
     page = selectors.ticket_page(
-        actor, where=found.where, also=also, sort=sort, cursor=cursor, limit=limit
+        actor, where=found.where, also=also, sort=sort or found.sort, cursor=cursor, limit=limit
     )
     return TicketPage(items=[TicketOut.build(t) for t in page.items], next_cursor=page.next_cursor)

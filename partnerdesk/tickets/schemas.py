@@ -10,6 +10,7 @@ from pydantic import Field
 
 from .enums import SEVERITY_IMPACT
 from .models import Attachment, Message, Ticket, TicketEvent
+from .sla_models import NO_DUE
 
 
 class Ref(Schema):
@@ -47,6 +48,10 @@ class TicketOut(Schema):
     last_activity_at: datetime
     resolved_at: datetime | None
     closed_at: datetime | None
+    sla_state: str = Field(..., description="ok, warning, breached, paused, met or none")
+    sla_due_at: datetime | None = Field(
+        ..., description="The earliest due time of a running clock; null when none runs."
+    )
 
     @staticmethod
     def build(t: Ticket) -> TicketOut:
@@ -76,6 +81,8 @@ class TicketOut(Schema):
             last_activity_at=t.last_activity_at,
             resolved_at=t.resolved_at,
             closed_at=t.closed_at,
+            sla_state=t.sla_state,
+            sla_due_at=None if t.sla_due_at >= NO_DUE else t.sla_due_at,
         )
 
 

@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.accounts.models import Membership
 from partnerdesk.accounts.permissions import STAFF_ROLES, permissions_for
+from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import invalid
 from partnerdesk.core.pagination import Page, paginate
@@ -20,10 +22,15 @@ from partnerdesk.partners.selectors import current_workspace
 
 from .enums import OPEN_STATUSES, Category, Severity, Status
 from .models import Attachment, CannedReply, Message, Tag, Ticket, TicketEvent, TicketWatcher
+from .sla_models import SlaState
 from .snippets import Snippet
 
 QUEUE_ORDER = ["-last_activity_at", "-id"]
 COUNT_CAP = 99
+# The "breaching soon" queue: open tickets whose next due time is at most this far ahead,
+# including those already past it. Two hours is the shortest target of the seeded plans
+# (severity A's first response): whatever is in this window needs someone now.
+BREACHING_WITHIN = timedelta(hours=2)
 SNIPPET_TEXT = 20_000  # of a search document's text read for a result's snippet
 
 
@@ -68,6 +75,7 @@ class QueueSort(models.TextChoices):
     NEWEST = "newest", _("Newest created")
     OLDEST = "oldest", _("Oldest created")
     SEVERITY = "severity", _("Severity")
+    DUE = "due", _("Next due")
 
 
 # Ticket numbers grow with creation, and (partner, number) is unique: ordering by number is
@@ -79,6 +87,9 @@ SORT_ORDERS: dict[str, list[str]] = {
     QueueSort.NEWEST: ["-number"],
     QueueSort.OLDEST: ["number"],
     QueueSort.SEVERITY: ["-is_open", "severity", "-last_activity_at", "-id"],
+    # Open tickets first, the earliest due first; a ticket with no running clock has NO_DUE
+    # (year 9000), so it sorts last without a NULLS LAST the engines would disagree on.
+    QueueSort.DUE: ["-is_open", "sla_due_at", "id"],
 }
 
 
@@ -95,6 +106,8 @@ class TicketFilter:
     unassigned: bool = False
     is_open: bool | None = None
     tag: str | None = None
+    sla_state: str | None = None
+    due_by: datetime | None = None  # next due at or before (the "breaching soon" queue)
 
 
 def check_filter(where: TicketFilter) -> None:
@@ -103,6 +116,7 @@ def check_filter(where: TicketFilter) -> None:
         ("status", where.status, Status),
         ("severity", where.severity, Severity),
         ("category", where.category, Category),
+        ("sla_state", where.sla_state, SlaState),
     ):
         if value is not None and value not in choices.values:
             raise invalid(
@@ -134,6 +148,10 @@ def _narrowed(tickets: QuerySet[Ticket], where: TicketFilter) -> QuerySet[Ticket
         tickets = tickets.filter(assignee_id=where.assignee_id)
     if where.tag:
         tickets = tickets.filter(tags__name=where.tag.strip().lower())
+    if where.sla_state:
+        tickets = tickets.filter(sla_state=where.sla_state)
+    if where.due_by is not None:
+        tickets = tickets.filter(sla_due_at__lte=where.due_by)
     return tickets
 
 
@@ -257,6 +275,13 @@ class Queue:
     name: str
     label: str
     where: TicketFilter
+    sort: str = QueueSort.ACTIVITY  # when the person chooses none
+
+
+def breaching_filter(*, now: datetime | None = None) -> TicketFilter:
+    """Open tickets due within BREACHING_WITHIN of `now`, or already past due (one range of
+    the q_open_due index; NO_DUE lies far beyond it)."""
+    return TicketFilter(is_open=True, due_by=(now or clock.now()) + BREACHING_WITHIN)
 
 
 def queues_for(actor: Actor) -> list[Queue]:
@@ -269,6 +294,7 @@ def queues_for(actor: Actor) -> list[Queue]:
         Queue("unassigned", _("Unassigned"), TicketFilter(is_open=True, unassigned=True)),
         Queue("mine", _("Mine"), TicketFilter(is_open=True, assignee_id=actor.membership_id)),
         Queue("open", _("All open"), TicketFilter(is_open=True)),
+        Queue("breaching", _("Breaching soon"), breaching_filter(), sort=QueueSort.DUE),
         Queue("pending_vendor", _("Pending vendor"), TicketFilter(status=Status.PENDING_VENDOR)),
     ]
 

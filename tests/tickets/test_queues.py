@@ -33,7 +33,13 @@ def test_queues_show_capped_counts(ws: Workspace) -> None:
     bulk_file(ws, 3)
     client = api_client(ws.member("helpdesk_agent"))
     counts = {q["name"]: q["count"] for q in client.get("/api/v1/queues").json()}
-    assert counts == {"unassigned": "3", "mine": "0", "open": "3", "pending_vendor": "0"}
+    assert counts == {
+        "unassigned": "3",
+        "mine": "0",
+        "open": "3",
+        "breaching": "0",
+        "pending_vendor": "0",
+    }
 
 
 def test_counts_stop_at_99(ws: Workspace) -> None:
