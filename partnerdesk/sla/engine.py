@@ -18,6 +18,8 @@ Definitions, so every answer is deterministic:
   itself for d = 0. Hence add never precedes its start, is monotonic in d, add(add(s, a), b) ==
   add(s, a + b), and working_time(s, add(s, d)) == d. A result that lands exactly on the end of
   a working interval is that end (17:00, not the next morning's 08:00).
+- On a 24x7 calendar `add` is elapsed-time addition (computed in UTC; Python's `+` on a zoned
+  datetime would add wall-clock time), and the result keeps the start's tzinfo.
 - Weekly intervals are wall-clock times in the calendar's zone. An interval whose end is not
   after its start runs past midnight into the next day (Fri 22:00-06:00 ends Saturday 06:00);
   "24:00" is the end of the day. An interval belongs to the day it starts: a holiday or closure
@@ -125,9 +127,15 @@ class CalendarSpec:
         """Every minute is working time (24x7, no holidays, no closures)."""
         if self.always_open:
             return True
-        whole_days = all(day == (Interval(0, MINUTES_PER_DAY),) for day in self.weekly)
+        whole_day = (Interval(0, MINUTES_PER_DAY),)
+        whole_days = all(day == whole_day for day in self.weekly)
+        whole_extra_days = all(hours == whole_day for _day, hours in self.extra_days)
         return (
-            len(self.weekly) == 7 and whole_days and not self.holiday_country and not self.closures
+            len(self.weekly) == 7
+            and whole_days
+            and whole_extra_days
+            and not self.holiday_country
+            and not self.closures
         )
 
 
@@ -340,14 +348,20 @@ class CompiledCalendar:
         if duration < timedelta(0):
             raise ValueError("duration must not be negative")
         if self.always_open:
-            return start + duration
+            # Elapsed time, not wall time: `start + duration` on a zoned datetime adds to the
+            # wall clock (24 hours after Saturday noon would be Sunday noon across a DST change).
+            return (start.astimezone(UTC) + duration).astimezone(start.tzinfo or UTC)
         if not duration:
             return start
         begin = _to_us(start)
+        wanted = duration // _ONE_US
         state = self._covering(begin)
-        target = self._worked(state, begin) + (duration // _ONE_US)
-        while target > state.through[-1] if state.through else True:
+        target = self._worked(state, begin) + wanted
+        while not state.through or target > state.through[-1]:
             state = self._extend(state, forward=True)
+            # Another thread may have grown the range backwards meanwhile, which moves the
+            # origin of W: measure again on the state in hand.
+            target = self._worked(state, begin) + wanted
         index = bisect_left(state.through, target)
         result = state.starts[index] + (target - state.before[index])
         return _from_us(result).astimezone(start.tzinfo or UTC)
@@ -355,7 +369,7 @@ class CompiledCalendar:
     def working_time(self, start: datetime, end: datetime) -> timedelta:
         """Working time between two moments (negative when end precedes start)."""
         if self.always_open:
-            return end - start
+            return end.astimezone(UTC) - start.astimezone(UTC)
         a, b = _to_us(start), _to_us(end)
         state = self._covering(min(a, b))
         state = self._covering(max(a, b), state)
