@@ -10,7 +10,7 @@ DOVECOT  := /usr/sbin/dovecot
 # Playwright drives Debian's Chromium; it never downloads a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install run test lint typecheck pytest browser dovecot bench clean messages
+.PHONY: install run test lint typecheck pytest browser dovecot bench bench-sla clean messages
 
 install: $(STAMP)
 
@@ -68,6 +68,10 @@ dovecot:
 	fi
 
 test: lint typecheck pytest
+
+# The SLA engine against plain datetime + timedelta (PERFORMANCE.md); results in bench/results/.
+bench-sla: install
+	$(TEST) $(BIN)/python bench/sla.py
 
 messages: install
 	cd partnerdesk && $(DEV) ../$(BIN)/django-admin makemessages -l de --ignore=migrations \

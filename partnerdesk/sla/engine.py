@@ -292,7 +292,8 @@ def _to_us(moment: datetime) -> int:
 
 
 def _from_us(value: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=value)
+    seconds, microseconds = divmod(value, _US)
+    return _EPOCH + timedelta(0, seconds, microseconds)  # positional: faster than keywords
 
 
 def _wall_to_us(zone: ZoneInfo, wall: datetime) -> int:
