@@ -98,12 +98,30 @@ def _other_inbound(ws: Workspace) -> Any:
     return inbound
 
 
+def _other_notice(ws: Workspace) -> Any:
+    """An SLA notice of the other workspace's helpdesk agent (written as the SLA sweep would)."""
+    from partnerdesk.core import clock
+    from partnerdesk.tickets.models import AgentNotice, Ticket
+
+    ticket = Ticket.objects.filter(partner=ws.partner).first()
+    assert ticket is not None, "the World files tickets in the other workspace"
+    return AgentNotice.objects.create(
+        partner=ws.partner,
+        membership=ws.member("helpdesk_agent"),
+        ticket=ticket,
+        kind="sla_breached",
+        data={"clock": "first_response"},
+        created_at=clock.now(),
+    )
+
+
 # Ids the World of the API suite does not hold: made on demand, in the other workspace.
 EXTRA_FOREIGN: dict[str, Callable[[World], Any]] = {
     "invitation_id": lambda w: _other_invitation(w.other).pk,
     "canned_id": lambda w: _other_canned(w.other).pk,
     "inbound_id": lambda w: _other_inbound(w.other).pk,
     "mailbox_id": lambda w: _other_mailbox(w.other).pk,
+    "notice_id": lambda w: _other_notice(w.other).pk,
 }
 
 

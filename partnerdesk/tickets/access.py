@@ -10,8 +10,8 @@ from partnerdesk.core.errors import not_found
 from partnerdesk.customers.access import get_contact_for
 from partnerdesk.customers.models import Contact
 
-from .models import Attachment, CannedReply, Ticket
-from .selectors import canned_replies_for, sees_internal, visible_tickets
+from .models import AgentNotice, Attachment, CannedReply, Ticket
+from .selectors import canned_replies_for, own_notices, sees_internal, visible_tickets
 
 
 def _uuid(value: str | uuid.UUID) -> uuid.UUID:
@@ -91,3 +91,15 @@ def get_canned_reply_for(actor: Actor, canned_id: str | uuid.UUID) -> CannedRepl
     if canned is None:
         raise not_found()
     return canned
+
+
+def get_notice_for(actor: Actor, notice_id: str | int) -> AgentNotice:
+    """One of the actor's own console notices (404 for anyone else's, as for a made-up id)."""
+    try:
+        pk = int(notice_id)
+    except (TypeError, ValueError):
+        raise not_found() from None
+    notice = own_notices(actor).filter(pk=pk).first()
+    if notice is None:
+        raise not_found()
+    return notice

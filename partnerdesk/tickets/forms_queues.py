@@ -18,6 +18,7 @@ from . import access
 from .actions.bulk import MAX_BULK
 from .enums import Category, Severity, Status
 from .selectors import QueueSort, TicketFilter
+from .sla_models import SlaState
 
 UNASSIGNED = "none"
 ME = "me"
@@ -45,6 +46,9 @@ class QueueFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=_any(_("Any category"), Category.choices)
     )
+    sla_state = forms.ChoiceField(
+        label=_("SLA"), required=False, choices=_any(_("Any SLA state"), SlaState.choices)
+    )
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -60,8 +64,15 @@ class QueueFilterForm(forms.Form):
         actor: Actor,
         customers: list[tuple[uuid.UUID, str]],
         staff: list[Membership],
+        default_sort: str = QueueSort.ACTIVITY,
     ) -> None:
+        if data is not None and not data.get("sort"):
+            # The queue's own order shows as chosen (the breaching queue sorts by due time).
+            data = data.copy()
+            data["sort"] = default_sort
         super().__init__(data)
+        self.default_sort = default_sort
+        self.fields["sort"].widget.attrs["data-default"] = str(default_sort)
         self.actor = actor
         customer_choices = [(str(pk), name) for pk, name in customers]
         chosen = (data or {}).get("customer") or ""
@@ -126,11 +137,12 @@ class QueueFilterForm(forms.Form):
                 else None
             ),
             tag=data.get("tag") or None,
+            sla_state=data.get("sla_state") or None,
         )
 
     @property
     def chosen_sort(self) -> str:
-        return str(self.cleaned_data.get("sort") or QueueSort.ACTIVITY)
+        return str(self.cleaned_data.get("sort") or self.default_sort)
 
     @property
     def is_narrowed(self) -> bool:

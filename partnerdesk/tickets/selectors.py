@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
@@ -20,9 +21,9 @@ from partnerdesk.core.errors import invalid
 from partnerdesk.core.pagination import Page, paginate
 from partnerdesk.partners.selectors import current_workspace
 
-from .enums import OPEN_STATUSES, Category, Severity, Status
+from .enums import OPEN_STATUSES, STAFF_ONLY_EVENTS, Category, Severity, Status
 from .models import Attachment, CannedReply, Message, Tag, Ticket, TicketEvent, TicketWatcher
-from .sla_models import SlaState
+from .sla_models import AgentNotice, SlaState
 from .snippets import Snippet
 
 QUEUE_ORDER = ["-last_activity_at", "-id"]
@@ -305,9 +306,9 @@ def queue_named(actor: Actor, name: str, *, customer_id: uuid.UUID | None = None
     return next((q for q in queues_for(actor) if q.name == name), None)
 
 
-def capped_count(tickets: QuerySet[Ticket], cap: int = COUNT_CAP) -> str:
+def capped_count(rows: QuerySet[Any], cap: int = COUNT_CAP) -> str:
     """How many, up to `cap`; more shows as "99+" (never a COUNT over the whole table)."""
-    found = tickets.order_by()[: cap + 1].count()
+    found = rows.order_by()[: cap + 1].count()
     return f"{cap}+" if found > cap else str(found)
 
 
@@ -350,6 +351,8 @@ def history_of(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
     events = TicketEvent.objects.filter(ticket=ticket, partner_id=ticket.partner_id)
     if not sees_internal(actor):
         events = events.filter(internal=False)
+    if actor.is_customer:
+        events = events.exclude(kind__in=STAFF_ONLY_EVENTS)
     return events.select_related("actor__user").order_by("at", "id")
 
 
@@ -458,3 +461,15 @@ def canned_replies_for(actor: Actor) -> QuerySet[CannedReply]:
 
 def canned_reply_page(actor: Actor, *, cursor: str | None, limit: int | None) -> Page[CannedReply]:
     return paginate(canned_replies_for(actor), order=["title", "id"], cursor=cursor, limit=limit)
+
+
+# --- console notices (selectors_notices.py builds on this) -------------------------------------
+
+
+def own_notices(actor: Actor) -> QuerySet[AgentNotice]:
+    """The actor's own console notices: a staff member's, never another person's."""
+    if not actor.is_staff or actor.membership_id is None or actor.partner_id is None:
+        return AgentNotice.objects.none()
+    return AgentNotice.objects.filter(
+        partner_id=actor.partner_id, membership_id=actor.membership_id
+    )

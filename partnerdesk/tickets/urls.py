@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_customers, views_queues, views_search
+from . import views, views_customers, views_notices, views_queues, views_search
 
 app_name = "tickets"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("shortcuts/", views_search.shortcuts, name="shortcuts"),
     path("customers/", views_customers.customer_list, name="customers"),
     path("customers/<str:customer_id>/", views_customers.customer_page, name="customer"),
+    # one's SLA notices (views_notices.py)
+    path("notices/", views_notices.notice_list, name="notices"),
+    path("notices/badge/", views_notices.notice_badge, name="notice_badge"),
+    path("notices/read/", views_notices.notices_read_all, name="notices_read_all"),
+    path("notices/<int:notice_id>/read/", views_notices.notice_read, name="notice_read"),
     # one ticket (views.py)
     path("tickets/<str:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<str:ticket_id>/reply/", views.reply, name="reply"),

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partnerdesk.core import policies
+from partnerdesk.core import clock, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import not_found
 from partnerdesk.core.http import allow
@@ -50,7 +50,13 @@ def _queue_context(
     result: BulkResult | None = None,
 ) -> dict[str, Any]:
     staff = selectors.assignable_staff(actor)
-    form = QueueFilterForm(request.GET, actor=actor, customers=customer_choices(actor), staff=staff)
+    form = QueueFilterForm(
+        request.GET,
+        actor=actor,
+        customers=customer_choices(actor),
+        staff=staff,
+        default_sort=queue.sort,
+    )
     page = None
     if form.is_valid():
         page = selectors.ticket_page(
@@ -85,6 +91,7 @@ def _queue_context(
         "result": result,
         "tags": selectors.workspace_tags(actor),
         "results_id": RESULTS,
+        "sla_now": clock.now(),  # one clock reading for every row's countdown
     }
 
 

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partnerdesk.catalog.selectors import all_services
+from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError
 
-from . import selectors, states
+from . import selectors, selectors_sla, states
 from .enums import SEVERITY_IMPACT, Category, EventKind, Status
 from .forms import (
     THEN_STATUSES,
@@ -153,8 +154,12 @@ def page_context(actor: Actor, ticket: Ticket, **overrides: Any) -> dict[str, An
     names = selectors.staff_names(actor)
     watchers = selectors.watchers_of(actor, ticket)
     services = {s.code: s.name for s in all_services()}
+    now = clock.now()
     context: dict[str, Any] = {
         "ticket": ticket,
+        # The SLA panel (inside the details aside, so every htmx change refreshes it).
+        "sla": selectors_sla.ticket_sla(actor, ticket=ticket, now=now),
+        "sla_now": now,
         "reference": reference_of(ticket),
         "timeline": timeline(actor, ticket, names=names, services=services),
         "tags": selectors.tag_names(ticket),

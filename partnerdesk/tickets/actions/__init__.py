@@ -7,6 +7,7 @@ from .changes import TicketChanges, change_ticket, close_as_requester
 from .filing import attach_files, file_ticket, reply
 from .labels import tag_ticket, untag_ticket, unwatch_ticket, watch_ticket
 from .merging import merge_tickets
+from .notices import mark_all_notices_read, mark_notice_read
 
 __all__ = [
     "BulkOutcome",
@@ -21,6 +22,8 @@ __all__ = [
     "create_canned_reply",
     "delete_canned_reply",
     "file_ticket",
+    "mark_all_notices_read",
+    "mark_notice_read",
     "merge_tickets",
     "reply",
     "tag_ticket",
