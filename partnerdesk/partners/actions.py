@@ -19,6 +19,7 @@ from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import invalid
 from partnerdesk.customers import actions as customers
 
+from . import checks
 from .enums import CLOSED_INSTANCES, Instance, PartnerType
 from .models import Partner
 
@@ -164,6 +165,8 @@ def update_workspace(actor: Actor, *, workspace: Partner, changes: WorkspaceChan
         setattr(workspace, name, value.strip() if isinstance(value, str) else value)
     _validate(workspace, previous_instance=previous_instance)
     with transaction.atomic(durable=True):
+        if workspace.instance != previous_instance:
+            checks.run_instance_change_checks(workspace, previous_instance=previous_instance)
         workspace.save()
         changed = sorted({*given, *changes.clear})
         audit.record(actor, "workspace.updated", workspace, data={"fields": changed})
