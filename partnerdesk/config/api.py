@@ -8,6 +8,7 @@ from partnerdesk.accounts.api import router as accounts_router
 from partnerdesk.catalog.api import router as catalog_router
 from partnerdesk.core.api import ActorAuth, install_error_handlers
 from partnerdesk.customers.api import router as customers_router
+from partnerdesk.offering.api import router as offering_router
 from partnerdesk.partners.api import router as partners_router
 from partnerdesk.tickets.api import router as tickets_router
 from partnerdesk.tickets.canned_api import router as canned_router
@@ -34,3 +35,4 @@ api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", search_router)
 api.add_router("/", canned_router)
+api.add_router("/", offering_router)

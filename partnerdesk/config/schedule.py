@@ -38,4 +38,9 @@ JOBS: list[PeriodicJob] = [
         task="partnerdesk.mail.intake_tasks.retry_left_behind",
         every=timedelta(minutes=1),
     ),
+    PeriodicJob(
+        name="tickets.sweep_sla",
+        task="partnerdesk.tickets.tasks.sweep_sla",
+        every=timedelta(minutes=1),
+    ),
 ]

@@ -11,13 +11,15 @@ from ninja.files import UploadedFile
 
 from partnerdesk.catalog.models import Service
 from partnerdesk.catalog.selectors import service_by_code
+from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.api import actor_of
 from partnerdesk.core.errors import DomainError, FieldError, invalid, not_found
 from partnerdesk.customers.access import get_customer_for
 
-from . import access, actions, selectors
+from . import access, actions, selectors, selectors_sla
 from .enums import SEVERITY_IMPACT, Category, Severity
+from .models import Ticket
 from .schemas import (
     AttachmentOut,
     AttachmentsCreated,
@@ -40,6 +42,7 @@ from .schemas import (
     WatcherIn,
     WatchersOut,
 )
+from .schemas_sla import TicketSlaOut
 
 router = Router(tags=["tickets"])
 LIMIT = Query(50, ge=1, le=200)
@@ -130,6 +133,13 @@ def _ticket_filter(
     return where
 
 
+def _detail(actor: Actor, ticket: Ticket) -> TicketOut:
+    """One ticket with its SLA clocks (lists leave `sla` out: it costs a query per ticket)."""
+    out = TicketOut.build(ticket)
+    out.sla = TicketSlaOut.build(selectors_sla.ticket_sla(actor, ticket=ticket, now=clock.now()))
+    return out
+
+
 @router.post("/tickets", response={201: TicketOut}, summary="File a ticket")
 def file_ticket(request: HttpRequest, payload: TicketIn) -> Status:
     actor = actor_of(request)
@@ -151,12 +161,13 @@ def file_ticket(request: HttpRequest, payload: TicketIn) -> Status:
         channel=payload.channel,
         tags=payload.tags,
     )
-    return Status(201, TicketOut.build(access.get_ticket_for(actor, filed.ticket.pk)))
+    return Status(201, _detail(actor, access.get_ticket_for(actor, filed.ticket.pk)))
 
 
 @router.get("/tickets/{ticket_id}", response=TicketOut, summary="One ticket")
 def get_ticket(request: HttpRequest, ticket_id: str) -> TicketOut:
-    return TicketOut.build(access.get_ticket_for(actor_of(request), ticket_id))
+    actor = actor_of(request)
+    return _detail(actor, access.get_ticket_for(actor, ticket_id))
 
 
 @router.patch("/tickets/{ticket_id}", response=TicketOut, summary="Change a ticket")
@@ -171,7 +182,7 @@ def patch_ticket(request: HttpRequest, ticket_id: str, payload: TicketPatch) -> 
                 "forbidden", _("Customers may only close their own request."), status=403
             )
         actions.close_as_requester(actor, ticket=ticket)
-        return TicketOut.build(access.get_ticket_for(actor, ticket.pk))
+        return _detail(actor, access.get_ticket_for(actor, ticket.pk))
     assignee_given = "assignee_id" in given
     changes = actions.TicketChanges(
         status=given.get("status"),
@@ -186,7 +197,7 @@ def patch_ticket(request: HttpRequest, ticket_id: str, payload: TicketPatch) -> 
         unassign=assignee_given and given["assignee_id"] is None,
     )
     actions.change_ticket(actor, ticket=ticket, changes=changes)
-    return TicketOut.build(access.get_ticket_for(actor, ticket.pk))
+    return _detail(actor, access.get_ticket_for(actor, ticket.pk))
 
 
 @router.get("/tickets/{ticket_id}/messages", response=MessagePage, summary="The thread")
@@ -350,7 +361,7 @@ def merge(request: HttpRequest, ticket_id: str, payload: MergeIn) -> TicketOut:
     duplicate = access.get_ticket_for(actor, ticket_id)
     original = access.get_ticket_for(actor, payload.into_ticket_id)
     merged = actions.merge_tickets(actor, duplicate=duplicate, original=original)
-    return TicketOut.build(access.get_ticket_for(actor, merged.pk))
+    return _detail(actor, access.get_ticket_for(actor, merged.pk))
 
 
 @router.get("/queues", response=list[QueueOut], summary="The caller's queues with capped counts")

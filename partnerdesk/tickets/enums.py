@@ -77,3 +77,10 @@ class EventKind(models.TextChoices):
     MERGED_INTO = "merged_into", _("Merged into another ticket")
     MERGED_FROM = "merged_from", _("Another ticket merged into this one")
     REOPENED = "reopened", _("Reopened by the customer")
+    # SLA clocks (tickets.actions.sla): staff-only history, never shown to customer people.
+    SLA_WARNING = "sla_warning", _("SLA target soon missed")
+    SLA_BREACHED = "sla_breached", _("SLA target missed")
+
+
+# History entries customer people never see, whatever their `internal` flag.
+STAFF_ONLY_EVENTS = frozenset({EventKind.SLA_WARNING, EventKind.SLA_BREACHED})

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from .enums import SEVERITY_IMPACT
 from .models import Attachment, Message, Ticket, TicketEvent
+from .schemas_sla import TicketSlaOut
 from .sla_models import NO_DUE
 
 
@@ -52,6 +53,9 @@ class TicketOut(Schema):
     sla_due_at: datetime | None = Field(
         ..., description="The earliest due time of a running clock; null when none runs."
     )
+    sla: TicketSlaOut | None = Field(
+        None, description="The SLA clocks in detail: on a single ticket only, null in lists."
+    )
 
     @staticmethod
     def build(t: Ticket) -> TicketOut:
@@ -83,6 +87,7 @@ class TicketOut(Schema):
             closed_at=t.closed_at,
             sla_state=t.sla_state,
             sla_due_at=None if t.sla_due_at >= NO_DUE else t.sla_due_at,
+            sla=None,
         )
 
 

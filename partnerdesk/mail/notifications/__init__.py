@@ -10,7 +10,9 @@ itself the question).
 To agents, each by their own choices (all on until turned off): new tickets in their queues
 (every agent who works tickets and may see the customer: customer-limited staff only for
 their customers), customer replies on tickets assigned to them or watched by them (on an
-unassigned ticket: to every agent who may see the customer), and assignment to them.
+unassigned ticket: to every agent who may see the customer), assignment to them, and the SLA
+warnings and breaches of the tickets assigned to them (none on an unassigned ticket: the queue
+shows those), with the clock and its due time in their own time zone.
 
 Nobody is mailed about a change they made themselves. A contact whose address is failing
 (bounces) is skipped, and the ticket gets one internal note saying so.
@@ -31,6 +33,7 @@ PREFERENCES: dict[str, StrOrPromise] = {
     "customer_reply": _("Customer replies on my tickets (assigned to me or watched)"),
     "assigned": _("A ticket is assigned to me"),
     "sla_warning": _("SLA warnings on my tickets (before a target is missed)"),
+    "sla_breach": _("SLA breaches on my tickets (a target was missed)"),
 }
 
 

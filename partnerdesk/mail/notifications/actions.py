@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from partnerdesk.accounts.models import Membership
 from partnerdesk.core import audit, clock, events, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import invalid, not_found
+from partnerdesk.offering.enums import ClockKind
 from partnerdesk.partners.models import Partner
 from partnerdesk.tickets import search
 from partnerdesk.tickets.enums import Channel, Status
@@ -113,7 +115,28 @@ class _Mailing:
             "workspace.name": self.workspace.name,
             "workspace.support_email": self.workspace.support_email,
             "workspace.support_phone": self.workspace.support_phone,
+            **self.sla_values(person, language),
         }
+
+    def sla_values(self, person: Recipient, language: str) -> dict[str, str]:
+        """The clock and its due time (in the person's zone and language) of an SLA event."""
+        if self.event.kind not in (events.TICKET_SLA_WARNING, events.TICKET_SLA_BREACHED):
+            return {"sla.clock": "", "sla.due_at": ""}
+        kind = self.event.current
+        due_at = selectors.clock_due_at(ticket=self.ticket, kind=kind)
+        zone_name = person.time_zone or self.workspace.time_zone or "UTC"
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        with translation.override(language):
+            label = str(ClockKind(kind).label) if kind in ClockKind.values else kind
+            when = (
+                date_format(due_at.astimezone(zone), "DATETIME_FORMAT") + f" ({zone.key})"
+                if due_at
+                else "?"
+            )
+        return {"sla.clock": label, "sla.due_at": when}
 
     def author_name(self) -> str:
         """Who made the change, as people know them (the workspace for scheduled jobs)."""
@@ -278,6 +301,15 @@ def notify_ticket_event(event: events.TicketEvent) -> None:
 
 
 def _agents(event: events.TicketEvent, plan: rules.AgentPlan, language: str) -> list[Recipient]:
+    if plan.audience == rules.ASSIGNEE:
+        if not event.ticket.assignee_id:
+            return []
+        person = selectors.agent(
+            ticket=event.ticket,
+            membership_id=str(event.ticket.assignee_id),
+            workspace_language=language,
+        )
+        return [person] if person else []
     if plan.audience == rules.NEW_ASSIGNEE:
         person = selectors.agent(
             ticket=event.ticket, membership_id=event.current, workspace_language=language

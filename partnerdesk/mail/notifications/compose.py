@@ -37,6 +37,8 @@ PLACEHOLDERS: dict[str, StrOrPromise] = {
     "workspace.name": gettext_lazy("your workspace's name"),
     "workspace.support_email": gettext_lazy("your support e-mail address"),
     "workspace.support_phone": gettext_lazy("your support phone number"),
+    "sla.clock": gettext_lazy("the SLA clock, such as First response (SLA mails)"),
+    "sla.due_at": gettext_lazy("when the SLA clock is due, in the recipient's time (SLA mails)"),
 }
 
 # A name in braces without spaces or quotes (as canned replies): other braces are left alone.
@@ -180,7 +182,16 @@ def sample_values(
         "workspace.name": workspace.name,
         "workspace.support_email": workspace.support_email,
         "workspace.support_phone": workspace.support_phone,
+        "sla.clock": _sample_clock(language),
+        "sla.due_at": "2026-03-02 14:00",
     }
+
+
+def _sample_clock(language: str) -> str:
+    from partnerdesk.offering.enums import ClockKind
+
+    with translation.override(language):
+        return str(ClockKind.FIRST_RESPONSE.label)
 
 
 def _sample_subject(language: str) -> str:

@@ -22,6 +22,7 @@ CONTACT_STATUS_KEYS: dict[str, str] = {
 EVERYONE_ON_CUSTOMER = "customer"  # all who work tickets and may see the customer
 ON_TICKET = "ticket"  # the assignee and the watchers
 NEW_ASSIGNEE = "assignee"
+ASSIGNEE = "current_assignee"  # the ticket's assignee as it is now (SLA warnings, breaches)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ def agent_plan(event: events.TicketEvent) -> AgentPlan | None:
         return AgentPlan(TemplateKey.CUSTOMER_REPLIED, audience, "customer_reply")
     if event.kind == events.TICKET_ASSIGNED and event.current:
         return AgentPlan(TemplateKey.ASSIGNED, NEW_ASSIGNEE, "assigned")
+    if event.kind == events.TICKET_SLA_WARNING and ticket.assignee_id:
+        return AgentPlan(TemplateKey.SLA_WARNING, ASSIGNEE, "sla_warning")
+    if event.kind == events.TICKET_SLA_BREACHED and ticket.assignee_id:
+        return AgentPlan(TemplateKey.SLA_BREACHED, ASSIGNEE, "sla_breach")
     return None
 
 

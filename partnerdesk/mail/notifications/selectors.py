@@ -17,7 +17,7 @@ from partnerdesk.core import policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import not_found
 from partnerdesk.customers.models import Contact
-from partnerdesk.tickets.models import Message, TicketWatcher
+from partnerdesk.tickets.models import Message, TicketClock, TicketWatcher
 
 from ..models import InboundMessage, Mailbox, MailTemplate, OutboundMail
 from .compose import language_or_default
@@ -38,6 +38,7 @@ class Recipient:
     contact_id: uuid.UUID | None = None
     choices: dict[str, Any] = field(default_factory=dict)
     failing_since: datetime | None = None
+    time_zone: str = ""  # staff's own zone (SLA mails show due times in it); "" = workspace's
 
     @property
     def first_name(self) -> str:
@@ -52,6 +53,7 @@ def _agent(membership: Membership, workspace_language: str) -> Recipient:
         language=language_or_default(membership.user.language, workspace_language),
         membership_id=membership.pk,
         choices=dict(membership.notifications or {}),
+        time_zone=membership.user.time_zone,
     )
 
 
@@ -193,6 +195,15 @@ def replied_just_now(*, ticket: Any, membership_id: uuid.UUID | None, since: dat
         internal=False,
         created_at__gte=since,
     ).exists()
+
+
+def clock_due_at(*, ticket: Any, kind: str) -> datetime | None:
+    """When the ticket's clock of `kind` is (or was) due: for an SLA warning or breach."""
+    return (
+        TicketClock.objects.filter(partner_id=ticket.partner_id, ticket_id=ticket.pk, kind=kind)
+        .values_list("due_at", flat=True)
+        .first()
+    )
 
 
 def skipped_before(*, ticket: Any, recipient: str, reason: str) -> bool:

@@ -19,6 +19,7 @@ from ..enums import Category, EventKind, Severity, Status
 from ..models import (
     Ticket,
 )
+from . import sla
 from ._common import check_choice, record_event, set_status
 
 
@@ -50,6 +51,7 @@ def change_ticket(actor: Actor, *, ticket: Ticket, changes: TicketChanges) -> Ti
     with transaction.atomic(durable=True):
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         previous_status, previous_assignee_id = locked.status, locked.assignee_id
+        previous_severity = locked.severity
         if changes.status is not None:
             set_status(actor, locked, changes.status)
         if changes.severity is not None and changes.severity != locked.severity:
@@ -89,6 +91,13 @@ def change_ticket(actor: Actor, *, ticket: Ticket, changes: TicketChanges) -> Ti
                 },
             )
             locked.assignee_id = new_assignee_id
+        sla.clocks_after_change(
+            actor,
+            locked,
+            now=clock.now(),
+            previous_status=previous_status,
+            severity_changed=locked.severity != previous_severity,
+        )
         locked.last_activity_at = clock.now()
         locked.save()
         search.reindex_ticket(locked.pk)
@@ -145,6 +154,7 @@ def close_as_requester(actor: Actor, *, ticket: Ticket) -> Ticket:
         if locked.status != Status.CLOSED:
             previous_status = locked.status
             set_status(actor, locked, Status.CLOSED)
+            sla.clocks_after_change(actor, locked, now=clock.now(), previous_status=previous_status)
             locked.last_activity_at = clock.now()
             locked.save()
             search.reindex_ticket(locked.pk)

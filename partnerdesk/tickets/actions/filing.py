@@ -24,6 +24,7 @@ from ..models import (
     Ticket,
     TicketCounter,
 )
+from . import sla
 from ._common import Filed, check_choice, record_event, set_status
 from .labels import add_tag, clean_tags
 
@@ -152,6 +153,7 @@ def file_ticket(
             EventKind.CREATED,
             {"severity": severity, "category": category, "channel": channel},
         )
+        sla.start_clocks(actor, ticket, now=now)
         for name in names:
             add_tag(actor, ticket, name)
         stored, rejected = _store_files(actor, ticket, None, files, internal=False)
@@ -233,6 +235,9 @@ def reply(
         elif _reply_opens(actor, locked.status, internal=internal):
             set_status(actor, locked, Status.OPEN)
         stored, rejected = _store_files(actor, locked, message, files, internal=internal)
+        sla.clocks_after_change(
+            actor, locked, now=now, previous_status=previous_status, reply_internal=internal
+        )
         if not internal:
             locked.last_activity_at = now
         locked.save()

@@ -17,6 +17,7 @@ from ..models import (
     Ticket,
     TicketTag,
 )
+from . import sla
 from ._common import record_event
 
 
@@ -60,6 +61,7 @@ def merge_tickets(actor: Actor, *, duplicate: Ticket, original: Ticket) -> Ticke
             dup.is_open = False
             dup.closed_at = clock.now()
         dup.merged_into = orig
+        sla.clocks_after_merge(actor, dup, now=clock.now())
         dup.save()
         orig.last_activity_at = clock.now()
         orig.save()
