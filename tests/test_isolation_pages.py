@@ -12,6 +12,7 @@ URL fails here until it gets a resolver below.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -115,12 +116,47 @@ def _other_notice(ws: Workspace) -> Any:
     )
 
 
+_made = itertools.count(1)
+
+
+def _other_calendar(ws: Workspace) -> Any:
+    from partnerdesk.offering.actions import CalendarChanges, create_calendar
+
+    week = {day: [["08:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    name = f"Secret hours {next(_made)}"
+    changes = CalendarChanges(name=name, time_zone="Europe/Vienna", weekly=week)
+    return create_calendar(ws.actor("global_admin"), changes=changes)
+
+
+def _other_plan(ws: Workspace) -> Any:
+    from partnerdesk.offering.actions import PlanChanges, create_plan
+
+    changes = PlanChanges(name="Secret plan", calendar=_other_calendar(ws))
+    return create_plan(ws.actor("global_admin"), changes=changes)
+
+
+def _other_calendar_exception(ws: Workspace) -> Any:
+    import datetime as dt
+
+    from partnerdesk.offering.actions import add_calendar_exception
+
+    return add_calendar_exception(
+        ws.actor("global_admin"),
+        calendar=_other_calendar(ws),
+        date=dt.date(2026, 12, 24),
+        kind="closed",
+    )
+
+
 # Ids the World of the API suite does not hold: made on demand, in the other workspace.
 EXTRA_FOREIGN: dict[str, Callable[[World], Any]] = {
     "invitation_id": lambda w: _other_invitation(w.other).pk,
     "canned_id": lambda w: _other_canned(w.other).pk,
     "inbound_id": lambda w: _other_inbound(w.other).pk,
     "mailbox_id": lambda w: _other_mailbox(w.other).pk,
+    "calendar_id": lambda w: _other_calendar(w.other).pk,
+    "plan_id": lambda w: _other_plan(w.other).pk,
+    "exception_id": lambda w: _other_calendar_exception(w.other).pk,
     "notice_id": lambda w: _other_notice(w.other).pk,
 }
 

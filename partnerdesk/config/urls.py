@@ -13,6 +13,10 @@ urlpatterns = [
     path("desk/", include("partnerdesk.tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("partnerdesk.portal.urls")),
+    # /settings/calendars/, /settings/plans/, a customer's plan, the public /offering/<slug>/
+    path("", include("partnerdesk.offering.urls")),
+    # /settings/vendor-targets/
+    path("", include("partnerdesk.sla.urls")),
     path("", include("partnerdesk.web.urls")),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_profile, views_ticket
+from . import views, views_plan, views_profile, views_ticket
 
 app_name = "portal"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("tickets/<str:ticket_id>/reply/", views_ticket.reply, name="reply"),
     path("tickets/<str:ticket_id>/close/", views_ticket.close, name="close"),
     path("profile/", views_profile.profile, name="profile"),
+    path("plan/", views_plan.plan, name="plan"),
 ]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from partnerdesk.core.http import allow
 from partnerdesk.customers.access import get_customer_for
 from partnerdesk.customers.selectors import sees_customer_notes
+from partnerdesk.offering.views_customer import customer_plan_context
 
 from .console import console_page, staff_actor
 from .selectors_customers import (
@@ -76,6 +77,7 @@ def customer_page(request: HttpRequest, customer_id: str) -> HttpResponse:
             "customer": customer,
             "open_count": capped_label(customer.open_count),  # type: ignore[attr-defined]
             "shows_notes": sees_customer_notes(actor) and bool(customer.notes),
+            **customer_plan_context(actor, customer),
             "contacts": contacts,
             "tickets": tickets,
             "queue_url": reverse("tickets:queue", args=["open"])
