@@ -17,6 +17,7 @@ from partnerdesk.catalog.selectors import all_services
 from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError
+from partnerdesk.offering.enums import ClockKind
 
 from . import selectors, selectors_sla, states
 from .enums import SEVERITY_IMPACT, Category, EventKind, Status
@@ -100,6 +101,8 @@ def describe(
         if "subject" in data:
             parts.append(_("subject changed"))
         return Change(f"{kind}: {', '.join(parts)}" if parts else kind)
+    if event.kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED) and data.get("clock"):
+        return Change(f"{kind}: {_label(ClockKind, data['clock'])}")
     if event.kind in (EventKind.TAGGED, EventKind.UNTAGGED):
         return Change(f"{kind}: {data.get('tag', '')}")
     if event.kind in (EventKind.WATCHING, EventKind.UNWATCHING):

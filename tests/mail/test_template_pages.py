@@ -30,9 +30,9 @@ def test_every_staff_member_sees_their_choices_all_on_at_first(ws: Workspace, wh
     response = _client(ws, who).get(CHOICES)
     assert response.status_code == 200
     html = response.content.decode()
-    for name in ("new_ticket", "customer_reply", "assigned", "sla_warning"):
+    for name in ("new_ticket", "customer_reply", "assigned", "sla_warning", "sla_breach"):
         assert f'name="{name}"' in html
-    assert html.count("checked") == 4
+    assert html.count("checked") == 5
     assert 'href="/settings/notifications/" aria-current="page"' in html
 
 
@@ -57,6 +57,7 @@ def test_saving_choices_turns_off_what_is_unticked_and_only_for_me(ws: Workspace
         "customer_reply": False,
         "assigned": True,
         "sla_warning": False,
+        "sla_breach": False,
     }
     assert Membership.objects.get(pk=ws.member("admin_agent").pk).notifications == {}
     html = client.get(CHOICES).content.decode()
@@ -109,7 +110,7 @@ def test_the_list_shows_every_notification_per_language_and_which_are_customised
     client = _client(ws, "global_admin")
     client.post(ACK_DE, {"subject": "Eingang: {ticket.subject}", "text": "Danke!", "save": "1"})
     html = client.get(TEMPLATES).content.decode()
-    assert html.count("<tr data-key=") == 8
+    assert html.count("<tr data-key=") == 10  # 5 to contacts, 5 to staff (2 of them SLA)
     assert html.count("Your wording") == 1
     assert 'href="/settings/templates/ticket_acknowledged/de/"' in html
     assert 'href="/settings/templates/agent_assigned/en/"' in html

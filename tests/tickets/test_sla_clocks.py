@@ -16,7 +16,7 @@ import time_machine
 from django.test import Client
 
 from partnerdesk.tickets.models import Ticket
-from tests.kit import Workspace, api_client
+from tests.kit import Workspace, api_client, make_workspace, session_client
 from tests.tickets.sla_kit import berlin, clocks, office_plan
 
 pytestmark = pytest.mark.django_db
@@ -311,10 +311,71 @@ def test_customer_people_never_see_sla_history(ws: Workspace, contacts: dict) ->
         sales_kinds = [e["kind"] for e in sales.get(f"{path}/history").json()["items"]]
         contact = api_client(ws.member("contact"))
         customer_kinds = [e["kind"] for e in contact.get(f"{path}/history").json()["items"]]
-        from tests.kit import session_client
-
         page = session_client(ws.member("contact")).get(f"/portal/tickets/{ticket['id']}/")
+        staff_page = session_client(ws.member("helpdesk_agent")).get(
+            f"/desk/tickets/{ticket['id']}/"
+        )
     assert "sla_breached" in staff_kinds and "sla_breached" in sales_kinds
     assert "sla_breached" not in customer_kinds and "sla_warning" not in customer_kinds
     assert page.status_code == 200
     assert b"SLA target" not in page.content
+    assert staff_page.status_code == 200
+    assert "SLA target missed: First response" in staff_page.content.decode()
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+
+def queries(run: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured.captured_queries)
+
+
+def test_filing_and_replying_cost_the_same_however_many_tickets_and_clocks(
+    ws: Workspace, other_ws: Workspace
+) -> None:
+    from partnerdesk.tickets import actions
+
+    office_plan(ws)
+    office_plan(other_ws, targets={"B": (None, None, 1440)})  # one clock instead of three
+    actor, other_actor = ws.actor("helpdesk_agent"), other_ws.actor("helpdesk_agent")
+
+    def filing(where: Workspace, who: Any) -> Ticket:
+        return actions.file_ticket(
+            who,
+            customer=where.customers["a"],
+            subject="VPN",
+            description="",
+            category="connectivity",
+            severity="B",
+            channel="agent",
+        ).ticket
+
+    def replying(ticket: Ticket, who: Any) -> int:
+        return queries(lambda: actions.reply(who, ticket=ticket, body="Update"))
+
+    with time_machine.travel(berlin(2027, 1, 11, 9), tick=False):
+        first = filing(ws, actor)
+        filing(other_ws, other_actor)  # compiles and caches both calendars
+        cost_second = queries(lambda: filing(ws, actor))
+        for _n in range(8):
+            filing(ws, actor)
+        cost_tenth = queries(lambda: filing(ws, actor))
+        cost_one_clock = queries(lambda: filing(other_ws, other_actor))
+        late = filing(ws, actor)
+        actions.reply(actor, ticket=first, body="Hallo")
+        actions.reply(actor, ticket=late, body="Hallo")
+        reply_first, reply_late = replying(first, actor), replying(late, actor)
+    assert cost_second == cost_tenth == cost_one_clock
+    assert reply_first == reply_late
+    # Against a workspace without a plan: the plan, its targets, the clocks and the ticket.
+    no_plan = make_workspace("Ohne Plan")
+    plain_actor = no_plan.actor("helpdesk_agent")
+    with time_machine.travel(berlin(2027, 1, 11, 9), tick=False):
+        filing(no_plan, plain_actor)
+        cost_without = queries(lambda: filing(no_plan, plain_actor))
+    assert cost_second - cost_without <= 4

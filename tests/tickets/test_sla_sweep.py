@@ -244,3 +244,19 @@ def test_a_ticket_without_a_plan_gets_clocks_when_its_customer_gets_one(ws: Work
     # It counts from the filing, as if the plan had been there from the start.
     assert first.started_at == first.running_since == berlin(2027, 1, 11, 9)
     assert first.due_at == berlin(2027, 1, 11, 13)
+
+
+def test_the_sla_mails_can_be_worded_and_previewed(ws: Workspace) -> None:
+    from tests.kit import session_client
+
+    client = session_client(ws.member("global_admin"))
+    for key, subject in (
+        ("agent_sla_warning", "{sla.clock} due soon: {ticket.subject}"),
+        ("agent_sla_breached", "{sla.clock} overdue: {ticket.subject}"),
+    ):
+        url = f"/settings/templates/{key}/en/"
+        assert subject in client.get(url).content.decode()
+        text = "{sla.clock} was due at {sla.due_at}."
+        preview = client.post(url, {"subject": subject, "text": text, "preview": "1"})
+        assert preview.status_code == 200
+        assert "First response was due at 2026-03-02 14:00." in preview.content.decode()
