@@ -9,6 +9,7 @@ parameter fails here until it gets a resolver below.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from partnerdesk.config.api import api
+from partnerdesk.offering import actions as offering_actions
 from partnerdesk.tickets import actions as ticket_actions
 from partnerdesk.tickets.models import Attachment, Ticket
 from tests.kit import CUSTOMER_PEOPLE, STAFF, Workspace, api_client, contacts_for, make_workspace
@@ -40,6 +42,8 @@ class World:
     tickets: dict[str, Ticket]  # "mine_a", "mine_b", "other_a"
     attachments: dict[str, Attachment]
     canned: dict[str, Any] = field(default_factory=dict)  # "mine", "other": shared replies
+    # "mine", "other": a calendar with a closure and a plan; "mine_b": customer b's own plan.
+    offering: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def foreign(self, param: str, *, other_customer_than: str | None = None) -> str:
         """An id for `param` the actor must not reach.
@@ -63,6 +67,12 @@ class World:
                 # Canned replies are staff's: customer people reach none, not even their own
                 # workspace's.
                 "canned_id": self.canned["mine"].pk,
+                # Calendars and plans are staff's: customer people reach them only as their
+                # own plan (/my-plan), never by id.
+                "calendar_id": self.offering["mine"]["calendar"].pk,
+                "exception_id": self.offering["mine"]["exception"].pk,
+                "plan_id": self.offering["mine"]["plan"].pk,
+                "support_plan_id": self.offering["mine"]["plan"].pk,
             }
             return str(local[param])
         other = {
@@ -76,6 +86,10 @@ class World:
             "requester_id": contacts_for(self.other)["contact"].pk,
             "token_id": _token_of(self.other),
             "canned_id": self.canned["other"].pk,
+            "calendar_id": self.offering["other"]["calendar"].pk,
+            "exception_id": self.offering["other"]["exception"].pk,
+            "plan_id": self.offering["other"]["plan"].pk,
+            "support_plan_id": self.offering["other"]["plan"].pk,
         }
         return str(other[param])
 
@@ -125,7 +139,51 @@ def world(settings: Any, tmp_path: Any) -> World:
         )
         for key, where in (("mine", ws), ("other", other))
     }
-    return World(ws=ws, other=other, tickets=tickets, attachments=files, canned=canned)
+    offering = {"mine": _offering(ws), "other": _offering(other)}
+    offering["mine_b"] = {
+        "plan": offering_actions.create_plan(
+            ws.actor("global_admin"),
+            changes=offering_actions.PlanChanges(
+                name=f"Secret plan of b {ws.partner.name}",
+                calendar=offering["mine"]["calendar"],
+            ),
+        )
+    }
+    offering_actions.assign_plan(
+        ws.actor("global_admin"), customer=ws.customers["b"], plan=offering["mine_b"]["plan"]
+    )
+    return World(
+        ws=ws,
+        other=other,
+        tickets=tickets,
+        attachments=files,
+        canned=canned,
+        offering=offering,
+    )
+
+
+def _offering(ws: Workspace) -> dict[str, Any]:
+    """A calendar with a closure, and the workspace's default plan on it."""
+    admin = ws.actor("global_admin")
+    calendar = offering_actions.create_calendar(
+        admin,
+        changes=offering_actions.CalendarChanges(
+            name=f"Secret calendar {ws.partner.name}",
+            time_zone="Europe/Berlin",
+            weekly={"mon": [["08:00", "17:00"]]},
+        ),
+    )
+    exception = offering_actions.add_calendar_exception(
+        admin, calendar=calendar, date=datetime.date(2026, 5, 4), kind="closed"
+    )
+    plan = offering_actions.create_plan(
+        admin,
+        changes=offering_actions.PlanChanges(
+            name=f"Secret plan {ws.partner.name}", calendar=calendar
+        ),
+    )
+    offering_actions.set_default_plan(admin, plan=plan)
+    return {"calendar": calendar, "exception": exception, "plan": plan}
 
 
 def operations() -> list[tuple[str, str, dict[str, Any]]]:
@@ -165,6 +223,10 @@ ID_PARAMS = {
     "requester_id",
     "token_id",
     "canned_id",
+    "calendar_id",
+    "exception_id",
+    "plan_id",
+    "support_plan_id",
 }
 
 
@@ -288,6 +350,10 @@ def _own_value(world: World, param: str, customer: str = "a") -> str | None:
         "name": "customer",
         "token_id": None,
         "canned_id": world.canned["mine"].pk,
+        "calendar_id": world.offering["mine"]["calendar"].pk,
+        "exception_id": world.offering["mine"]["exception"].pk,
+        "plan_id": world.offering["mine"]["plan"].pk,
+        "support_plan_id": world.offering["mine"]["plan"].pk,
     }
     value = own.get(param)
     return str(value) if value else None
@@ -307,6 +373,8 @@ def _body_for(
         "email": "intruder@example.test",
         "role": "contact",
         "status": "open",
+        "date": "2026-06-01",
+        "kind": "closed",
     }
     body = {k: v for k, v in plain.items() if k in fields}
     for name in _id_fields(fields):
@@ -333,6 +401,8 @@ def test_lists_hold_no_foreign_rows(world: World, method: str, path: str) -> Non
         world.other.customers["a"].name,
         str(world.other.member("helpdesk_agent").pk),
         world.canned["other"].body,
+        world.offering["other"]["plan"].name,
+        world.offering["other"]["calendar"].name,
     }
 
     def customer_secrets(actor: str) -> set[str]:
@@ -341,6 +411,7 @@ def test_lists_hold_no_foreign_rows(world: World, method: str, path: str) -> Non
             str(world.tickets[f"mine_{key}"].pk),
             world.tickets[f"mine_{key}"].subject,
             str(world.ws.customers[key].pk),
+            *([world.offering["mine_b"]["plan"].name] if key == "b" else []),
         }
 
     for actor in ACTORS:
@@ -374,6 +445,9 @@ def test_every_path_parameter_has_a_resolver(world: World) -> None:
         "tag",
         "name",
         "canned_id",
+        "calendar_id",
+        "exception_id",
+        "plan_id",
     }
     params = {p for _, path, _ in OPERATIONS for p in re.findall(r"{(\w+)}", path)}
     assert params <= known, f"add resolvers for {params - known}"

@@ -379,3 +379,37 @@ def test_filing_and_replying_cost_the_same_however_many_tickets_and_clocks(
         filing(no_plan, plain_actor)
         cost_without = queries(lambda: filing(no_plan, plain_actor))
     assert cost_second - cost_without <= 4
+
+
+def test_a_bulk_status_change_pauses_each_tickets_clocks(ws: Workspace) -> None:
+    from partnerdesk.tickets import actions
+
+    office_plan(ws)
+    agent = api_client(ws.member("helpdesk_agent"))
+    with time_machine.travel(berlin(2027, 1, 11, 9), tick=False) as traveller:
+        ids = [file(agent, ws)["id"] for _n in range(2)]
+        traveller.move_to(berlin(2027, 1, 11, 10))
+        result = actions.bulk_change(
+            ws.actor("helpdesk_agent"), ticket_ids=ids, status="pending_vendor"
+        )
+        assert len(result.changed) == 2
+    for ticket_id in ids:
+        found = clocks(ticket_id)
+        assert found["resolution"].state == "paused" and found["resolution"].elapsed == H
+        assert found["first_response"].state == "running"
+
+
+def test_a_staff_word_on_a_resolved_ticket_starts_no_next_update(ws: Workspace) -> None:
+    office_plan(ws)
+    agent = api_client(ws.member("helpdesk_agent"))
+    with time_machine.travel(berlin(2027, 1, 11, 9), tick=False) as traveller:
+        ticket = file(agent, ws)
+        path = f"/api/v1/tickets/{ticket['id']}"
+        agent.post(f"{path}/messages", {"body": "Gelöst?"}, content_type=JSON)
+        agent.patch(path, {"status": "resolved"}, content_type=JSON)
+        traveller.move_to(berlin(2027, 1, 11, 11))
+        agent.post(f"{path}/messages", {"body": "Nachtrag"}, content_type=JSON)
+        detail = agent.get(path).json()
+    assert detail["status"] == "resolved"
+    assert by_kind(detail)["next_update"]["state"] == "cancelled"
+    assert detail["sla"]["state"] == "met" and detail["sla"]["next_due_at"] is None

@@ -192,10 +192,11 @@ class _Board:
 
     def staff_replied(self) -> None:
         self.stop(FR)
-        self.restart(NU)
+        if self.ticket.is_open:  # a word on a resolved ticket asks for no further update
+            self.restart(NU)
 
     def contact_replied(self) -> None:
-        if NU in self.clocks:
+        if NU in self.clocks and self.ticket.is_open:
             self.restart(NU)
 
     def status_moved(self, previous: str, current: str, *, by_customer: bool) -> None:
