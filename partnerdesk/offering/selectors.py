@@ -105,6 +105,15 @@ def plan_in_effect(*, customer: Customer) -> SupportPlan | None:
     return found.filter(is_default=True).first()
 
 
+def customer_plan(actor: Actor, *, customer: Customer) -> SupportPlan | None:
+    """Staff: the plan in effect for a customer they see, with its details."""
+    _staff_workspace(actor)
+    found = with_details(SupportPlan.objects.filter(partner_id=customer.partner_id))
+    if customer.support_plan_id is not None:
+        return found.filter(pk=customer.support_plan_id).first()
+    return found.filter(is_default=True).first()
+
+
 def customers_on_plan(plan: SupportPlan) -> bool:
     """Whether any customer has bought the plan (a plan in use cannot be deleted)."""
     return Customer.objects.filter(partner_id=plan.partner_id, support_plan=plan).exists()
@@ -171,6 +180,14 @@ class OpenPeriod:
 
     day: dt.date
     periods: list[tuple[str, str]]
+
+
+def zone_or_utc(name: str) -> ZoneInfo:
+    """The named zone, or UTC when the name is not an IANA zone."""
+    try:
+        return check_time_zone(name)
+    except CalendarError:
+        return ZoneInfo("UTC")
 
 
 def service_hours(
