@@ -448,6 +448,12 @@ def test_every_path_parameter_has_a_resolver(world: World) -> None:
         "calendar_id",
         "exception_id",
         "plan_id",
+        # /vendor-targets/{instance}/{language}/{severity}/{kind}: plain values, not ids; the
+        # workspace is always the caller's (tests/sla/test_vendor_api.py covers isolation).
+        "instance",
+        "language",
+        "severity",
+        "kind",
     }
     params = {p for _, path, _ in OPERATIONS for p in re.findall(r"{(\w+)}", path)}
     assert params <= known, f"add resolvers for {params - known}"
