@@ -22,8 +22,10 @@ def duration_text(span: timedelta) -> str:
     minutes = int(abs(span) / _ONE_MINUTE)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    if days:
+    if days and hours:
         return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if days:
+        return _("%(d)s d") % {"d": days}
     if hours and minutes:
         return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
     if hours:

@@ -116,6 +116,7 @@ def test_countdowns_read_as_people_say_them() -> None:
     assert countdown_text(NOW + timedelta(days=3, hours=4, minutes=9), NOW) == "in 3 d 4 h"
     assert countdown_text(NOW + timedelta(seconds=40), NOW) == "in <1 min"
     assert duration_text(timedelta(minutes=59, seconds=59)) == "59 min"
+    assert duration_text(timedelta(days=1)) == "1 d"
 
 
 # --- the queue's "Next due" column ------------------------------------------------------------
