@@ -1,10 +1,11 @@
 """The demo workspace of JOURNEYS.md, loaded once by `make run`.
 
 Everything is written through the actions, as people would: the workspace, its customers and
-contacts, the logins, and about fifty tickets with replies, notes, tags, assignees, a merge.
-Only the clock is faked: the actions stamp everything "now", so after each step the loader
-moves what that step wrote back to when the story says it happened (a listed exemption in
-core/tenancy.py). The audit log keeps the real times: it is hash-chained and tells the truth.
+contacts, the logins, the support offering, and about fifty tickets with replies, notes, tags,
+assignees, a merge. Each story step runs under `clock.replaying(at)`, so what the actions derive
+from the time (history, SLA clocks and due times) is what it was then; a few stamps the actions
+take from the database are still moved back afterwards (a listed exemption in core/tenancy.py).
+The audit log keeps the real times: it is hash-chained and tells the truth.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from partnerdesk.partners.selectors import workspace_exists
 from partnerdesk.tickets import actions as tickets
 from partnerdesk.tickets import search
 from partnerdesk.tickets.models import Message, Ticket, TicketEvent
+from partnerdesk.tickets.tasks import sweep_sla
 
 from .canned import load_canned_replies
+from .offering import load_offering
 from .organisations import (
     CONTACTS,
     CUSTOMERS,
@@ -94,6 +97,7 @@ def _load() -> None:
     logins = _logins(system, organisations)
     contacts = _contacts(system, organisations, logins)
     load_canned_replies(system)
+    load_offering(system, organisations=organisations, today=clock.now().astimezone(ZONE).date())
     playback = _Playback(
         workspace_id=workspace.pk,
         customers=organisations,
@@ -102,6 +106,8 @@ def _load() -> None:
     )
     playback.play(STORIES)
     _backdate_people(workspace.pk, before=playback.earliest - timedelta(days=60))
+    # What the minutely sweep would have marked by now: warnings and breaches of open tickets.
+    sweep_sla.call()
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -260,7 +266,8 @@ class _Playback:
 
     def _play(self, story: Story) -> None:
         at = self.start_of(story)
-        ticket = self._file(story)
+        with clock.replaying(at):
+            ticket = self._file(story)
         self.tickets[story.key] = ticket
         self.times[ticket.pk] = _Times(created=at, last_activity=at)
         self._stamp(at)
@@ -268,7 +275,8 @@ class _Playback:
         untagged = list(story.tags) if not story.filed_by else []
         for step in story.steps:
             at = min(at + step.after, self.latest)
-            touched |= self._step(story, step, at)
+            with clock.replaying(at):
+                touched |= self._step(story, step, at)
             if untagged and step.by:
                 tickets.tag_ticket(self.staff_actors[step.by], ticket=ticket, names=untagged)
                 untagged = []

@@ -183,3 +183,30 @@ def test_loading_the_demo_mails_nobody() -> None:
     _demo()
     assert Ticket.objects.count() > 40
     assert OutboxItem.objects.filter(kind="mail.send").count() == 0
+
+
+def test_the_demo_tickets_run_their_plans_clocks_at_the_stories_times() -> None:
+    """Journey 2: Stadtwerke Rosenheim's plan is Business Critical 24x7, first response
+    within 30 minutes around the clock; the Friday 16:45 request was answered at 16:52."""
+    from partnerdesk.tickets.models import TicketClock
+
+    _demo()
+    vm = Ticket.objects.get(subject__startswith="Produktiv-VM startet")
+    assert vm.support_plan is not None
+    assert vm.support_plan.name == "Business Critical 24x7"
+    first = TicketClock.objects.get(ticket=vm, kind="first_response")
+    assert first.state == "met"
+    assert first.stopped_at is not None
+    assert first.stopped_at - vm.created_at == timedelta(minutes=7)
+    assert first.target == timedelta(minutes=30)
+    # Every ticket of a customer with a plan (all, through the default) has its clocks.
+    workspace_tickets = Ticket.objects.filter(partner__slug=SLUG, merged_into__isnull=True)
+    assert not workspace_tickets.filter(support_plan__isnull=True).exists()
+    assert TicketClock.objects.filter(ticket__partner__slug=SLUG).count() >= 2 * len(
+        workspace_tickets
+    )
+    # The sweep ran at the end: an open ticket whose clock is past due says so.
+    now = clock.now()
+    for ticket in workspace_tickets.filter(is_open=True):
+        if ticket.sla_due_at <= now:
+            assert ticket.sla_state == "breached", ticket.subject
