@@ -4,6 +4,7 @@ calendar cache, the public offering, and the request to recalculate ticket clock
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from partnerdesk.core.errors import DomainError
 from partnerdesk.offering import access, actions, selectors
+from partnerdesk.offering.actions import common
 from tests.kit import Workspace
 
 from .conftest import make_24x7_calendar, make_calendar, make_plan
@@ -162,7 +164,7 @@ recalculate_sla = RecordingTask()
 def test_changes_ask_the_tickets_app_to_recalculate_after_commit(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
-    monkeypatch.setattr(actions, "RECALCULATE_SLA_TASK", f"{__name__}.recalculate_sla")
+    monkeypatch.setattr(common, "RECALCULATE_SLA_TASK", f"{__name__}.recalculate_sla")
     recalculate_sla.calls.clear()
     admin = ws.actor("global_admin")
     calendar = make_calendar(ws)
@@ -190,7 +192,7 @@ def test_a_missing_recalculation_task_is_logged_not_fatal(
     django_capture_on_commit_callbacks: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr(actions, "RECALCULATE_SLA_TASK", "tests.offering.nowhere.recalculate_sla")
+    monkeypatch.setattr(common, "RECALCULATE_SLA_TASK", "tests.offering.nowhere.recalculate_sla")
     plan = make_plan(ws, make_calendar(ws))
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
         actions.update_plan(
@@ -199,3 +201,9 @@ def test_a_missing_recalculation_task_is_logged_not_fatal(
     assert "not recalculated" in caplog.text
     plan.refresh_from_db()
     assert plan.position == 3
+
+
+def test_the_tickets_apps_recalculation_task_is_found() -> None:
+    module, _dot, name = common.RECALCULATE_SLA_TASK.rpartition(".")
+    task = getattr(importlib.import_module(module), name)
+    assert callable(task.enqueue)

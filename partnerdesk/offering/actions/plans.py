@@ -1,313 +1,32 @@
-"""Every write to the offering: calendars, plans, targets, channels, a customer's plan.
-
-Each action: `policies.require(actor, "plans.manage")` (a customer's plan: "customers.manage",
-see `assign_plan`), one durable transaction, an audit row, a version bump on change, a 422
-naming the field on bad input (checks in `validation`, calendars through the engine's
-`check_spec`), and the 21Vianet rule (RULES.md section 2) on every plan and calendar write: on a
-workspace of the 21Vianet instance every plan's calendar is open around the clock.
-
-A change that moves due times (a plan, a calendar or its exceptions, a customer's plan, the
-default plan) asks the tickets app, after commit, to recalculate the clocks of the open tickets
-concerned (`recalculate_ticket_clocks`); the offering does not import tickets' code for that.
-"""
+"""Writes of support plans (targets, channels, pricing, pauses), the workspace's default plan,
+a customer's plan, and the check a change of the workspace's instance runs."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
-from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.core import audit, clock, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import conflict, invalid, not_found
-from partnerdesk.customers import checks
 from partnerdesk.customers.models import Customer
 from partnerdesk.partners.enums import Instance
 from partnerdesk.partners.models import Partner
-from partnerdesk.sla.engine import TWENTY_FOUR_SEVEN, CalendarSpec
 
-from . import selectors, validation
-from .enums import DEFAULT_PAUSES, DEFAULT_WARNING_PERCENT
-from .models import BusinessCalendar, CalendarException, PlanChannel, PlanTarget, SupportPlan
-
-logger = logging.getLogger(__name__)
-
-# The tickets app's task (written there); resolved when needed, so neither app imports the other.
-RECALCULATE_SLA_TASK = "partnerdesk.tickets.tasks.recalculate_sla"
-
-VIANET_RULE = _(
-    "Resellers on the 21Vianet instance must support customers 24 hours a day, 365 days a "
-    "year, so every support plan needs a calendar that is open around the clock, without public "
-    "holidays or closures."
+from .. import selectors, validation
+from ..enums import DEFAULT_PAUSES, DEFAULT_WARNING_PERCENT
+from ..models import BusinessCalendar, PlanChannel, PlanTarget, SupportPlan
+from .common import (
+    VIANET_RULE,
+    given_fields,
+    is_21vianet,
+    name_taken_on_race,
+    recalculate_ticket_clocks,
+    require_own,
 )
-
-
-# --- shared ------------------------------------------------------------------------------------
-
-
-def recalculate_ticket_clocks(
-    *,
-    partner_id: uuid.UUID,
-    plan_id: uuid.UUID | None = None,
-    calendar_id: uuid.UUID | None = None,
-    customer_id: uuid.UUID | None = None,
-) -> None:
-    """After the current transaction commits, enqueue the tickets app's recalculation of the
-    open tickets following a plan, a calendar or a customer (exactly one is given). A task that
-    cannot be found or enqueued is logged, never fails the change already committed."""
-    which = {"plan_id": plan_id, "calendar_id": calendar_id, "customer_id": customer_id}
-    kwargs = {"partner_id": str(partner_id)}
-    kwargs.update({name: str(value) for name, value in which.items() if value is not None})
-
-    def enqueue() -> None:
-        module, _dot, attribute = RECALCULATE_SLA_TASK.rpartition(".")
-        try:
-            task = getattr(import_module(module), attribute)
-        except (ImportError, AttributeError):
-            logger.warning("%s is not available; ticket clocks not recalculated", module)
-            return
-        try:
-            task.enqueue(**kwargs)
-        except Exception:
-            logger.exception("could not enqueue the SLA recalculation %s", kwargs)
-
-    transaction.on_commit(enqueue)
-
-
-def _require_own(actor: Actor, partner_id: uuid.UUID, permission: str = "plans.manage") -> None:
-    policies.require(actor, permission)
-    if partner_id != actor.workspace_id:
-        raise not_found()
-
-
-def _is_21vianet(partner_id: uuid.UUID) -> bool:
-    instance = Partner.objects.filter(pk=partner_id).values_list("instance", flat=True).first()
-    return instance == Instance.CHINA_21VIANET
-
-
-@contextmanager
-def _name_taken_on_race() -> Iterator[None]:
-    """Two writers saved the same name at once: the loser gets the same 422 as a late one."""
-    try:
-        yield
-    except IntegrityError as exc:
-        raise invalid("name", _("This name is taken."), "taken") from exc
-
-
-def _given(changes: Any) -> list[str]:
-    return sorted(
-        f.name
-        for f in fields(changes)
-        if getattr(changes, f.name) is not None and getattr(changes, f.name) != []
-    )
-
-
-# --- calendars ---------------------------------------------------------------------------------
-
-
-@dataclass
-class CalendarChanges:
-    """None means unchanged (all required on create, bar the holiday fields)."""
-
-    name: str | None = None
-    time_zone: str | None = None
-    always_open: bool | None = None
-    weekly: dict[str, list[list[str]]] | None = None  # {"mon": [["08:00", "17:00"]]}
-    holiday_country: str | None = None  # "" for none
-    holiday_subdivision: str | None = None
-
-
-def _apply_calendar_changes(calendar: BusinessCalendar, changes: CalendarChanges) -> None:
-    if changes.name is not None:
-        calendar.name = validation.clean_name(changes.name)
-    if changes.time_zone is not None:
-        calendar.time_zone = changes.time_zone.strip()
-    if changes.always_open is not None:
-        calendar.always_open = bool(changes.always_open)
-    if changes.weekly is not None:
-        calendar.weekly = validation.clean_weekly(changes.weekly)
-    if changes.holiday_country is not None or changes.holiday_subdivision is not None:
-        calendar.holiday_country, calendar.holiday_subdivision = validation.clean_holiday_region(
-            calendar.holiday_country
-            if changes.holiday_country is None
-            else changes.holiday_country,
-            calendar.holiday_subdivision
-            if changes.holiday_subdivision is None
-            else changes.holiday_subdivision,
-        )
-
-
-def _check_calendar_name_free(calendar: BusinessCalendar) -> None:
-    if (
-        BusinessCalendar.objects.filter(partner_id=calendar.partner_id, name=calendar.name)
-        .exclude(pk=calendar.pk)
-        .exists()
-    ):
-        raise invalid("name", _("Another calendar has this name."), "taken")
-
-
-def _check_calendar_for_21vianet(calendar: BusinessCalendar, spec: CalendarSpec) -> None:
-    """A calendar a plan of a 21Vianet workspace uses stays open around the clock."""
-    if validation.round_the_clock(spec) or not _is_21vianet(calendar.partner_id):
-        return
-    names = selectors.calendar_plan_names(calendar)
-    if names:
-        raise invalid(
-            "calendar",
-            _("%(rule)s This calendar is the service hours of %(plans)s.")
-            % {"rule": VIANET_RULE, "plans": ", ".join(names)},
-            "not_24x7",
-        )
-
-
-def _lock_calendar(calendar: BusinessCalendar) -> list[CalendarException]:
-    """Lock the calendar's row, move its version on, and return its exceptions."""
-    version = (
-        BusinessCalendar.objects.select_for_update()
-        .filter(pk=calendar.pk)
-        .values_list("version", flat=True)
-        .get()
-    )
-    calendar.version = version + 1
-    calendar.updated_at = clock.now()
-    return list(CalendarException.objects.filter(calendar_id=calendar.pk).order_by("date"))
-
-
-def create_calendar(actor: Actor, *, changes: CalendarChanges) -> BusinessCalendar:
-    """Add a calendar: weekly hours (or 24x7) in a time zone, with a country's holidays."""
-    policies.require(actor, "plans.manage")
-    if changes.name is None:
-        raise invalid("name", _("This field is required."), "required")
-    if changes.time_zone is None:
-        raise invalid("time_zone", _("This field is required."), "required")
-    now = clock.now()
-    calendar = BusinessCalendar(partner_id=actor.workspace_id, created_at=now, updated_at=now)
-    _apply_calendar_changes(calendar, changes)
-    validation.check_calendar(selectors.calendar_spec_of(calendar, []))
-    with _name_taken_on_race(), transaction.atomic(durable=True):
-        _check_calendar_name_free(calendar)
-        calendar.save(force_insert=True)
-        audit.record(actor, "calendar.created", calendar, data={"fields": _given(changes)})
-    return calendar
-
-
-def update_calendar(
-    actor: Actor, *, calendar: BusinessCalendar, changes: CalendarChanges
-) -> BusinessCalendar:
-    """Change a calendar; its version moves on and the tickets it times are recalculated.
-    Refused on a 21Vianet workspace when a plan uses it and it stops being 24x7."""
-    _require_own(actor, calendar.partner_id)
-    _apply_calendar_changes(calendar, changes)
-    with _name_taken_on_race(), transaction.atomic(durable=True):
-        exceptions = _lock_calendar(calendar)
-        spec = selectors.calendar_spec_of(calendar, exceptions)
-        validation.check_calendar(spec)
-        _check_calendar_for_21vianet(calendar, spec)
-        _check_calendar_name_free(calendar)
-        calendar.save()
-        audit.record(
-            actor,
-            "calendar.updated",
-            calendar,
-            data={"fields": _given(changes), "version": calendar.version},
-        )
-        recalculate_ticket_clocks(partner_id=calendar.partner_id, calendar_id=calendar.pk)
-    return calendar
-
-
-def delete_calendar(actor: Actor, *, calendar: BusinessCalendar) -> None:
-    """Remove a calendar and its exceptions. Refused (409) while a plan uses it."""
-    _require_own(actor, calendar.partner_id)
-    with transaction.atomic(durable=True):
-        names = selectors.calendar_plan_names(calendar)
-        if names:
-            raise conflict(
-                "calendar_in_use",
-                _("The plans %(plans)s use this calendar; give them another one first.")
-                % {"plans": ", ".join(names)},
-            )
-        audit.record(actor, "calendar.deleted", calendar, data={"name": calendar.name})
-        calendar.delete()
-
-
-def add_calendar_exception(
-    actor: Actor,
-    *,
-    calendar: BusinessCalendar,
-    date: dt.date,
-    kind: str,  # ExceptionKind
-    hours: list[list[str]] | None = None,  # for an extra working day
-    note: str = "",
-) -> CalendarException:
-    """Close the calendar on one date, or open it on one date with the hours given (this
-    replaces the weekday's hours and wins over a public holiday)."""
-    _require_own(actor, calendar.partner_id)
-    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        raise invalid("date", _("Give a date such as 2026-12-24."))
-    exception = CalendarException(
-        partner_id=calendar.partner_id,
-        calendar=calendar,
-        date=date,
-        kind=kind,
-        hours=validation.clean_exception_hours(kind, hours),
-        note=checks.clean_line("note", note, max_length=validation.NOTE_MAX),
-    )
-    with transaction.atomic(durable=True):
-        existing = _lock_calendar(calendar)
-        if any(e.date == date for e in existing):
-            raise invalid("date", _("This date already has an exception."), "taken")
-        spec = selectors.calendar_spec_of(calendar, [*existing, exception])
-        validation.check_calendar(spec)
-        # On a 24x7 calendar a closure would be ignored; for the 21Vianet rule it is the wish
-        # to close, refused with the rule's reason.
-        as_weekly = replace(spec, always_open=False, weekly=TWENTY_FOUR_SEVEN.weekly)
-        _check_calendar_for_21vianet(calendar, as_weekly if calendar.always_open else spec)
-        if calendar.always_open:
-            raise invalid(
-                "kind",
-                _(
-                    "A calendar open 24 hours a day, 7 days a week has no closures or extra "
-                    "days; give it weekly hours of 00:00-24:00 to close single days."
-                ),
-            )
-        exception.save(force_insert=True)
-        calendar.save(update_fields=["version", "updated_at"])
-        audit.record(
-            actor,
-            "calendar.exception_added",
-            calendar,
-            data={"date": date.isoformat(), "kind": kind, "version": calendar.version},
-        )
-        recalculate_ticket_clocks(partner_id=calendar.partner_id, calendar_id=calendar.pk)
-    return exception
-
-
-def remove_calendar_exception(actor: Actor, *, exception: CalendarException) -> None:
-    """Remove a closure or extra working day; the calendar's version moves on."""
-    _require_own(actor, exception.partner_id)
-    calendar = exception.calendar
-    with transaction.atomic(durable=True):
-        remaining = [e for e in _lock_calendar(calendar) if e.pk != exception.pk]
-        _check_calendar_for_21vianet(calendar, selectors.calendar_spec_of(calendar, remaining))
-        audit.record(
-            actor,
-            "calendar.exception_removed",
-            calendar,
-            data={"date": exception.date.isoformat(), "kind": exception.kind},
-        )
-        exception.delete()
-        calendar.save(update_fields=["version", "updated_at"])
-        recalculate_ticket_clocks(partner_id=calendar.partner_id, calendar_id=calendar.pk)
-
 
 # --- plans -------------------------------------------------------------------------------------
 
@@ -452,7 +171,7 @@ def _check_plan_name_free(plan: SupportPlan) -> None:
 
 def _check_plan_for_21vianet(plan: SupportPlan) -> None:
     """On a 21Vianet workspace a plan's calendar is open around the clock."""
-    if not _is_21vianet(plan.partner_id):
+    if not is_21vianet(plan.partner_id):
         return
     if not validation.round_the_clock(selectors.calendar_spec_of(plan.calendar)):
         raise invalid(
@@ -492,20 +211,20 @@ def create_plan(actor: Actor, *, changes: PlanChanges) -> SupportPlan:
         updated_at=now,
     )
     rows = _apply_plan_changes(plan, changes)
-    with _name_taken_on_race(), transaction.atomic(durable=True):
+    with name_taken_on_race(), transaction.atomic(durable=True):
         _check_plan_for_21vianet(plan)
         _check_plan_name_free(plan)
         plan.save(force_insert=True)
         _write_rows(plan, rows)
-        audit.record(actor, "plan.created", plan, data={"fields": _given(changes)})
+        audit.record(actor, "plan.created", plan, data={"fields": given_fields(changes)})
     return plan
 
 
 def update_plan(actor: Actor, *, plan: SupportPlan, changes: PlanChanges) -> SupportPlan:
     """Bumps the version; open tickets on the plan get their clocks recalculated."""
-    _require_own(actor, plan.partner_id)
+    require_own(actor, plan.partner_id)
     rows = _apply_plan_changes(plan, changes)
-    with _name_taken_on_race(), transaction.atomic(durable=True):
+    with name_taken_on_race(), transaction.atomic(durable=True):
         plan.version = (
             SupportPlan.objects.select_for_update()
             .filter(pk=plan.pk)
@@ -522,7 +241,7 @@ def update_plan(actor: Actor, *, plan: SupportPlan, changes: PlanChanges) -> Sup
             actor,
             "plan.updated",
             plan,
-            data={"fields": _given(changes), "version": plan.version},
+            data={"fields": given_fields(changes), "version": plan.version},
         )
         recalculate_ticket_clocks(partner_id=plan.partner_id, plan_id=plan.pk)
     return plan
@@ -530,7 +249,7 @@ def update_plan(actor: Actor, *, plan: SupportPlan, changes: PlanChanges) -> Sup
 
 def delete_plan(actor: Actor, *, plan: SupportPlan) -> None:
     """Refused (409) while customers have it or it is the default."""
-    _require_own(actor, plan.partner_id)
+    require_own(actor, plan.partner_id)
     with transaction.atomic(durable=True):
         is_default = (
             SupportPlan.objects.select_for_update()
@@ -600,7 +319,7 @@ def assign_plan(actor: Actor, *, customer: Customer, plan: SupportPlan | None) -
     plans are ("plans.manage") stays with the partner owner. Customer-limited staff reach only
     their customers.
     """
-    _require_own(actor, customer.partner_id, "customers.manage")
+    require_own(actor, customer.partner_id, "customers.manage")
     if not actor.sees_customer(customer.pk):
         raise not_found()
     if plan is not None and plan.partner_id != customer.partner_id:
