@@ -2,8 +2,9 @@
 
 Both take ids, work one ticket at a time in its own short transaction with the ticket's row
 locked (so a sweep and an agent's reply never interleave on one ticket), and are safe to run
-twice: a warning or breach is marked once per clock and cycle, and a recalculation that finds
-nothing to change writes nothing.
+twice: a warning or breach is marked once per clock and cycle, and a second recalculation
+gives the same due times (a running clock's segment is folded in again, which changes nothing
+it shows).
 """
 
 from __future__ import annotations

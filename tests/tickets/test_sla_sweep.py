@@ -260,3 +260,27 @@ def test_the_sla_mails_can_be_worded_and_previewed(ws: Workspace) -> None:
         preview = client.post(url, {"subject": subject, "text": text, "preview": "1"})
         assert preview.status_code == 200
         assert "First response was due at 2026-03-02 14:00." in preview.content.decode()
+
+
+def test_clocks_that_start_late_know_the_answers_already_given(
+    ws: Workspace, contacts: dict
+) -> None:
+    with time_machine.travel(berlin(2027, 1, 11, 9), tick=False) as traveller:
+        ticket = file_b(ws, assignee=None)
+        traveller.move_to(berlin(2027, 1, 11, 10))
+        actions.reply(ws.actor("helpdesk_agent"), ticket=ticket, body="Wir sind dran.")
+        traveller.move_to(berlin(2027, 1, 11, 11))
+        actions.reply(ws.actor("contact"), ticket=ticket, body="Danke, eilt.")
+        plan = office_plan(ws, default=False)
+        traveller.move_to(berlin(2027, 1, 11, 12))
+        Customer.objects.filter(pk=ws.customers["a"].pk).update(support_plan=plan)
+        tasks.recalculate_sla.call(
+            partner_id=str(ws.partner.pk), customer_id=str(ws.customers["a"].pk)
+        )
+    found = clocks(ticket)
+    # The first response was given at 10:00, within its 4 h: met, 1 h used.
+    assert (found["first_response"].state, found["first_response"].elapsed) == ("met", H)
+    # The next update counts from the contact's reply at 11:00: 8 business hours, Tue 11:00.
+    assert found["next_update"].running_since == berlin(2027, 1, 11, 11)
+    assert found["next_update"].due_at == berlin(2027, 1, 12, 11)
+    assert found["resolution"].running_since == berlin(2027, 1, 11, 9)

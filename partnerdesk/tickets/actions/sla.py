@@ -21,8 +21,9 @@ calendar, one around the clock in plain time.
   clocks, leaving it resumes them (after every change the clocks are matched to the status).
 - Recalculation: a severity change retargets every clock still counting (elapsed kept); a
   clock the new severity has no target for is removed, one that newly has a target starts
-  from its natural start (first response and resolution: the filing time; next update: the
-  first response, if one was given) with that working time counted. A plan change (another
+  from its natural start (first response and resolution: the filing time, and a first
+  response already given stops it at once, met or missed by then; next update: the latest
+  public reply, once staff answered) with that working time counted. A plan change (another
   plan assigned, the plan or its calendar edited: `recalculate`) measures the running segment
   on the OLD plan's calendar up to now and computes the due times on the new plan. Limit: an
   edit of the calendar itself keeps no old version to measure on; the segment since the
@@ -44,6 +45,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Q, QuerySet
+
 from partnerdesk.core import events
 from partnerdesk.core.actor import Actor
 from partnerdesk.offering.enums import ClockKind
@@ -52,7 +55,7 @@ from partnerdesk.offering.selectors import compiled_calendar, plan_in_effect, pl
 from partnerdesk.sla import policy
 
 from ..enums import EventKind, Status
-from ..models import Ticket
+from ..models import Message, Ticket
 from ..selectors_sla import as_clock
 from ..sla_models import AgentNotice, NoticeKind, TicketClock
 from ._common import record_event
@@ -246,12 +249,23 @@ class _Board:
             )
         if not self.ticket.is_open:
             return
-        for kind in (FR, RES):
-            if kind not in self.clocks:
-                self.begin(kind, self.ticket.created_at)
-        first = self.clocks.get(FR)
-        if NU not in self.clocks and first and first.state in (policy.MET, policy.MISSED):
-            self.begin(NU, first.stopped_at or self.now)
+        self.begin_late()
+
+    def begin_late(self) -> None:
+        """Clocks that newly have a target start from their natural start: the filing for
+        first response and resolution (a first response already given stops it at once, met
+        or missed by then); the latest public reply for next update, once staff answered."""
+        created = self.ticket.created_at
+        if RES not in self.clocks:
+            self.begin(RES, created)
+        if FR not in self.clocks and self.begin(FR, created):
+            answered = _first_answer_at(self.ticket)
+            if answered is not None:
+                clock = self.clocks[FR]
+                self.clocks[FR] = policy.stop(clock, now=answered, scale=self.scale(clock))
+        wants_update = self.terms and self.terms.target(self.ticket.severity, NU)
+        if NU not in self.clocks and wants_update and _first_answer_at(self.ticket) is not None:
+            self.begin(NU, _last_reply_at(self.ticket) or self.now)
 
     def match_status(self) -> None:
         """Pause the clocks the ticket's status pauses, resume the others."""
@@ -339,6 +353,32 @@ def _announce(actor: Actor, ticket: Ticket, mark: _Mark, *, now: datetime) -> No
         actor=actor,
         ticket=ticket,
         current=clock.kind,
+    )
+
+
+def _public_replies(ticket: Ticket) -> QuerySet[Message]:
+    return Message.objects.filter(ticket=ticket, partner_id=ticket.partner_id, internal=False)
+
+
+def _first_answer_at(ticket: Ticket) -> datetime | None:
+    """When partner staff first answered in public (None: not yet)."""
+    return (
+        _public_replies(ticket)
+        .filter(author__isnull=False)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def _last_reply_at(ticket: Ticket) -> datetime | None:
+    """The latest public reply by staff or a contact (either restarts the next update)."""
+    return (
+        _public_replies(ticket)
+        .filter(Q(author__isnull=False) | Q(author_contact__isnull=False))
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
     )
 
 
@@ -469,8 +509,6 @@ def affected_ticket_ids(
     """Open tickets of a workspace a plan, calendar or customer change may move, by id
     (batched with `after`). A plan change reaches the tickets on the plan and the customers
     who have it (or, for the default plan, have none); a customer change its open tickets."""
-    from django.db.models import Q
-
     tickets = Ticket.objects.filter(partner_id=partner_id, is_open=True)
     where = Q()
     if customer_id is not None:
