@@ -181,8 +181,8 @@ class ExceptionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=ExceptionKind.choices)
     hours = HoursField(
-        label=_("Hours (extra working day)"),
-        help_text=_("For an extra working day, e.g. 09:00-13:00."),
+        label=_("Hours"),
+        help_text=_("Only for an extra working day, e.g. 09:00-13:00."),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

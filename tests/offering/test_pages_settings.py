@@ -389,7 +389,7 @@ def test_an_admin_agent_changes_a_customers_plan_with_and_without_htmx(ws: Works
     assert fragment.status_code == 200
     body = fragment.content.decode()
     assert body.lstrip().startswith('<section class="card customer-plan" id="customer-plan"')
-    assert "<strong>Basic</strong>" in body
+    assert ">Basic</a></strong>" in body
     customer.refresh_from_db()
     assert customer.support_plan_id == basic.pk
 
