@@ -413,3 +413,23 @@ def test_a_plan_of_another_workspace_cannot_be_given(ws: Workspace, other_ws: Wo
     assert response.status_code == 422
     customer.refresh_from_db()
     assert customer.support_plan_id is None
+
+
+def test_21vianet_refuses_taking_a_plans_calendar_off_24x7_and_says_why(
+    vianet: Workspace,
+) -> None:
+    always = make_calendar(
+        vianet, "24x7", time_zone="Asia/Shanghai", always_open=True, holiday_country=""
+    )
+    make_plan(vianet, always, name="全天候支持")
+    response = admin(vianet).post(
+        f"/settings/calendars/{always.pk}/",
+        calendar_form(
+            name="24x7", time_zone="Asia/Shanghai", holiday_country="CN", holiday_subdivision=""
+        ),
+    )
+    assert response.status_code == 422
+    assert "21Vianet" in " ".join(field_errors(response)["__all__"])
+    assert 'value="08:00-12:00, 13:00-17:00"' in response.content.decode()  # the form kept
+    always.refresh_from_db()
+    assert always.always_open
