@@ -11,7 +11,7 @@ from . import vendor
 
 CLOCK_CHOICES = [
     ("clock", _("around the clock")),
-    ("business", _("business hours of the customer's country")),
+    ("business", _("business hours")),
 ]
 
 

@@ -69,6 +69,7 @@ def test_other_staff_see_the_table_read_only(ws: Workspace, person: str) -> None
     assert 'data-testid="read-only-note"' in body
     assert '<form method="post" action="/settings/vendor-targets/"' not in body
     assert "2 h" in text_of(page) and "around the clock" in text_of(page)
+    assert "business hours" in text_of(page)
     response = client.post(URL, table_form("english", "break-fix", minutes_A=1))
     assert response.status_code == 403
     assert not VendorResponseTarget.objects.exists()
