@@ -14,7 +14,7 @@ from partnerdesk.offering import actions
 from partnerdesk.offering.models import BusinessCalendar, CalendarException, SupportPlan
 from partnerdesk.partners import actions as partner_actions
 from partnerdesk.partners.models import Partner
-from tests.kit import Workspace
+from tests.kit import Workspace, api_client, problem
 
 from .conftest import ALL_DAY, OFFICE_WEEK, make_24x7_calendar, make_calendar, make_plan
 
@@ -177,3 +177,15 @@ def test_a_workspace_with_24x7_plans_only_moves_to_21vianet(ws: Workspace) -> No
     make_calendar(ws)  # office hours no plan uses
     _switch_to_21vianet(ws)()
     assert Partner.objects.get(pk=ws.partner.pk).instance == "china_21vianet"
+
+
+def test_the_workspace_api_refuses_the_move_with_the_reason(ws: Workspace) -> None:
+    make_plan(ws, make_calendar(ws), "Standard")
+    response = api_client(ws.member("global_admin")).patch(
+        "/api/v1/workspace", {"instance": "china_21vianet"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    error = problem(response)["errors"][0]
+    assert (error["field"], error["code"]) == ("instance", "not_24x7")
+    assert "24 hours a day, 365 days a year" in error["message"]
+    assert Partner.objects.get(pk=ws.partner.pk).instance == "global"
