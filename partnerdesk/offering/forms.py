@@ -292,6 +292,10 @@ class PlanForm(forms.Form):
             self.fields[f"channel_{row}_note"] = forms.CharField(
                 label=_("Note"), required=False, max_length=200
             )
+            # The table's column heads label the cells for the eye; these for screen readers.
+            for part in ("kind", "address", "note"):
+                field = self.fields[f"channel_{row}_{part}"]
+                field.widget.attrs["aria-label"] = f"{field.label} {row + 1}"
 
     # --- layout helpers for the template ------------------------------------------------
 

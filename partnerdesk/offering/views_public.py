@@ -118,7 +118,7 @@ class SeverityRow:
     severity: str
     label: str
     impact: str
-    cells: list[str | None]
+    cells: list[tuple[str, str | None]]  # (clock label, target in words or None)
 
 
 @dataclass
@@ -138,7 +138,7 @@ class PlanSheet:
 
     @property
     def has_targets(self) -> bool:
-        return any(cell for row in self.severities for cell in row.cells)
+        return any(words for row in self.severities for _label, words in row.cells)
 
 
 def service_days(plan: SupportPlan, *, time_zone: str, start: dt.date, days: int) -> list[DayHours]:
@@ -161,10 +161,11 @@ def plan_sheet(plan: SupportPlan, *, time_zone: str, days: int = PUBLIC_DAYS) ->
     targets = selectors.plan_targets(plan)
     severities = []
     for value, label in Severity.choices:
-        cells: list[str | None] = []
-        for clock_kind in ClockKind.values:
+        cells: list[tuple[str, str | None]] = []
+        for clock_kind, clock_label in ClockKind.choices:
             target = targets.get((value, clock_kind))
-            cells.append(target_words(target.minutes, target.business_hours) if target else None)
+            words = target_words(target.minutes, target.business_hours) if target else None
+            cells.append((str(clock_label), words))
         severities.append(
             SeverityRow(
                 severity=value, label=str(label), impact=str(SEVERITY_IMPACT[value]), cells=cells

@@ -152,6 +152,11 @@ def test_the_owner_publishes_a_plan_a_contact_reads_it_and_so_does_the_world(
     expect(sheet.get_by_test_id("pricing")).to_contain_text("490.00 EUR per month")
     no_sideways_scroll(page)
     shot("portal-plan")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    no_sideways_scroll(page)
+    shot("portal-plan-phone")
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     # Anyone, signed out, reads the public page.
     page.context.clear_cookies()
