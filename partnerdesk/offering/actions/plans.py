@@ -3,10 +3,11 @@ a customer's plan, and the check a change of the workspace's instance runs."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.core import audit, clock, policies
@@ -278,6 +279,15 @@ def set_default_plan(actor: Actor, *, plan: SupportPlan | None) -> None:
     workspace_id = actor.workspace_id
     if plan is not None and plan.partner_id != workspace_id:
         raise not_found()
+    try:
+        _switch_default(actor, workspace_id=workspace_id, plan=plan)
+    except IntegrityError as exc:  # plan_one_default: another switch won the race
+        raise conflict(
+            "concurrent_change", _("Someone else changed the default plan just now. Try again.")
+        ) from exc
+
+
+def _switch_default(actor: Actor, *, workspace_id: uuid.UUID, plan: SupportPlan | None) -> None:
     now = clock.now()
     with transaction.atomic(durable=True):
         # Lock the workspace's plans in one order so two switches cannot interleave.
@@ -294,7 +304,9 @@ def set_default_plan(actor: Actor, *, plan: SupportPlan | None) -> None:
             old.save(update_fields=["is_default", "version", "updated_at"])
             recalculate_ticket_clocks(partner_id=workspace_id, plan_id=old.pk)
         if plan is not None:
-            locked = next(p for p in current if p.pk == plan.pk)
+            locked = next((p for p in current if p.pk == plan.pk), None)
+            if locked is None:  # deleted meanwhile
+                raise not_found()
             if not locked.is_default:
                 plan.is_default, plan.version, plan.updated_at = True, locked.version + 1, now
                 plan.save(update_fields=["is_default", "version", "updated_at"])
