@@ -414,6 +414,15 @@ def test_htmx_changes_on_the_page_bring_the_panel_up_to_date(
     assert response.status_code == 200, response.content[:300]
     assert 'id="ticket-sla"' in response.content.decode()
 
+    # So does a reply (the details come back out of band, the panel in them).
+    response = agent.post(
+        f"/desk/tickets/{ticket.pk}/reply/", {"body": "Wir sind dran."}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200, response.content[:300]
+    answer = response.content.decode()
+    assert re.search(r'id="ticket-details"[^>]*hx-swap-oob="true"', answer)
+    assert 'id="ticket-sla"' in answer
+
 
 def test_the_panel_costs_the_same_however_many_clocks(
     ws: Workspace, agent: Client, clock: Any
