@@ -7,6 +7,7 @@ office closes; a 24x7 calendar for the critical plan. Written through the offeri
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from partnerdesk.core.actor import Actor
@@ -59,7 +60,7 @@ ALL_KINDS = [
 ]
 
 
-def _targets(rows: list[tuple[str, str, int, bool]]) -> list[offering.TargetInput]:
+def _targets(rows: Sequence[tuple[str, str, int, bool]]) -> list[offering.TargetInput]:
     return [
         offering.TargetInput(severity=s, clock=c, minutes=m, business_hours=b)
         for s, c, m, b in rows
