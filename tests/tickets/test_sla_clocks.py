@@ -413,3 +413,27 @@ def test_a_staff_word_on_a_resolved_ticket_starts_no_next_update(ws: Workspace) 
     assert detail["status"] == "resolved"
     assert by_kind(detail)["next_update"]["state"] == "cancelled"
     assert detail["sla"]["state"] == "met" and detail["sla"]["next_due_at"] is None
+
+
+def test_a_weekend_request_counts_from_monday_morning(ws: Workspace) -> None:
+    office_plan(ws)
+    agent = api_client(ws.member("helpdesk_agent"))
+    with time_machine.travel(berlin(2027, 1, 9, 10), tick=False) as traveller:  # Saturday
+        ticket = file(agent, ws)
+        clock = by_kind(ticket)
+        assert clock["first_response"]["due_at"] == iso(berlin(2027, 1, 11, 13))
+        # Nothing is used over the weekend: on Sunday evening all 4 hours remain.
+        traveller.move_to(berlin(2027, 1, 10, 20))
+        sunday = by_kind(agent.get(f"/api/v1/tickets/{ticket['id']}").json())
+    assert sunday["first_response"]["remaining"] == 4 * 3600
+    assert sunday["first_response"]["elapsed"] == 0
+
+
+def test_targets_around_the_clock_ignore_the_service_hours(ws: Workspace) -> None:
+    office_plan(ws, business_hours=False)
+    agent = api_client(ws.member("helpdesk_agent"))
+    with time_machine.travel(berlin(2027, 1, 8, 16), tick=False):
+        clock = by_kind(file(agent, ws))
+    assert clock["first_response"]["business_hours"] is False
+    assert clock["first_response"]["due_at"] == iso(berlin(2027, 1, 8, 20))
+    assert clock["resolution"]["due_at"] == iso(berlin(2027, 1, 9, 16))
