@@ -544,3 +544,42 @@ def test_the_badge_is_loaded_after_the_page_so_pages_pay_no_query_for_it(
 def test_a_sales_agent_sees_an_empty_notices_page(ws: Workspace) -> None:
     html = get(session_client(ws.member("sales_agent")), "/desk/notices/")
     assert 'data-testid="no-notices"' in html
+
+
+# --- with the real clocks: the sweep's marks as the console shows them -----------------------
+
+
+def test_the_sweeps_warning_and_breach_reach_the_agents_console(ws: Workspace) -> None:
+    from partnerdesk.tickets import tasks
+    from tests.tickets.sla_kit import berlin, office_plan
+
+    office_plan(ws)  # B: first response within 4 business hours, Berlin 09:00-17:00
+    with time_machine.travel(berlin(2027, 1, 11, 9), tick=False) as traveller:
+        agent = session_client(ws.member("helpdesk_agent"))
+        ticket = file(ws, "Drucker offline")
+        actions.change_ticket(
+            ws.actor("admin_agent"),
+            ticket=ticket,
+            changes=actions.TicketChanges(assignee=ws.member("helpdesk_agent")),
+        )
+        assert subjects(get(agent, "/desk/queues/breaching/")) == []
+        traveller.move_to(berlin(2027, 1, 11, 12, 0, 30))
+        tasks.sweep_sla.call()
+        html = get(agent, "/desk/queues/breaching/")
+        assert subjects(html) == ["Drucker offline"]
+        row = row_of(html, "Drucker offline")
+        assert 'class="sla sla-warning"' in row and "in 59 min" in row
+        assert badge(agent) == "1"
+        panel = _panel(get(agent, f"/desk/tickets/{ticket.pk}/"))
+        assert "Standard" in panel
+        assert "Breaching soon" in _clock(panel, "first_response")
+
+        traveller.move_to(berlin(2027, 1, 11, 13, 5, 30))
+        tasks.sweep_sla.call()
+        row = row_of(get(agent, "/desk/queues/breaching/"), "Drucker offline")
+        assert 'class="sla sla-breached"' in row and "overdue by 5 min" in row
+        assert badge(agent) == "2"
+        notices_html = get(agent, "/desk/notices/")
+        assert notices_html.index("SLA target missed") < notices_html.index("SLA target soon")
+        panel = _panel(get(agent, f"/desk/tickets/{ticket.pk}/"))
+        assert "overdue by 5 min" in _clock(panel, "first_response")
