@@ -284,3 +284,11 @@ def test_clocks_that_start_late_know_the_answers_already_given(
     assert found["next_update"].running_since == berlin(2027, 1, 11, 11)
     assert found["next_update"].due_at == berlin(2027, 1, 12, 11)
     assert found["resolution"].running_since == berlin(2027, 1, 11, 9)
+
+
+def test_the_sweep_is_scheduled_every_minute() -> None:
+    from partnerdesk.core import scheduler
+
+    job = next(j for j in scheduler.jobs() if j.name == "tickets.sweep_sla")
+    assert job.every == timedelta(minutes=1)
+    assert job.resolve() is tasks.sweep_sla
