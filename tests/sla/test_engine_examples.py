@@ -429,3 +429,34 @@ def test_touching_intervals_and_a_sunday_night_up_to_monday_are_valid() -> None:
     assert calendar.periods(berlin(2026, 6, 7), berlin(2026, 6, 9)) == [
         (datetime(2026, 6, 7, 20, tzinfo=UTC), datetime(2026, 6, 8, 22, tzinfo=UTC))
     ]
+
+
+def test_threads_growing_the_range_both_ways_agree_with_one_thread() -> None:
+    # Each question may grow the compiled years forwards or backwards while others are asking;
+    # every answer must equal the answer of a calendar asked alone.
+    import threading
+
+    spec = office_hours("Europe/Berlin", holiday_country="DE", holiday_subdivision="BY")
+    starts = [berlin(year, month, 3, 16) for year in range(2012, 2040, 3) for month in (3, 10)]
+    alone = compile_calendar(spec)
+    expected = {start: alone.add(start, timedelta(hours=40)) for start in starts}
+    shared = compile_calendar(spec)
+    found: dict[datetime, datetime] = {}
+    failures: list[BaseException] = []
+
+    def ask(chunk: list[datetime]) -> None:
+        try:
+            for start in chunk:
+                found[start] = shared.add(start, timedelta(hours=40))
+        except BaseException as error:  # pragma: no cover - reported below
+            failures.append(error)
+
+    threads = [
+        threading.Thread(target=ask, args=(starts[i::4][:: -1 if i % 2 else 1],)) for i in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert found == expected
