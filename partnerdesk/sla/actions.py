@@ -62,7 +62,7 @@ def set_vendor_target(
         "severity": severity,
         "break_fix": break_fix,
     }
-    data = {
+    data: dict[str, Any] = {
         "instance": instance,
         "language": language,
         "severity": severity,
@@ -71,6 +71,14 @@ def set_vendor_target(
         "business_hours": business_hours,
     }
     with transaction.atomic(durable=True):
+        before = selectors.vendor_target(
+            partner_id=actor.partner_id,
+            instance=instance,
+            language=language,
+            severity=severity,
+            break_fix=break_fix,
+        )
+        data["before"] = {"minutes": before.minutes, "business_hours": before.business_hours}
         if (minutes, business_hours) == (default.minutes, default.business_hours):
             VendorResponseTarget.objects.filter(**key).delete()
         else:

@@ -9,7 +9,7 @@ from django.test import Client
 
 from partnerdesk.core.models import AuditEntry
 from partnerdesk.sla.models import VendorResponseTarget
-from tests.kit import CUSTOMER_PEOPLE, STAFF, Workspace, api_client, problem
+from tests.kit import CUSTOMER_PEOPLE, STAFF, Workspace, api_client, max_queries, problem
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,9 @@ def put(client: Client, path: str, **body: Any) -> Any:
 
 @pytest.mark.parametrize("person", STAFF)
 def test_staff_read_the_programme_figures(ws: Workspace, person: str) -> None:
-    response = api_client(ws.member(person)).get(URL)
+    client = api_client(ws.member(person))
+    with max_queries(8):
+        response = client.get(URL)
     assert response.status_code == 200
     rows = response.json()
     assert len(rows) == 12
@@ -63,6 +65,10 @@ def test_the_owner_changes_a_target_and_puts_it_back(ws: Workspace) -> None:
             partner_id=ws.partner.pk, action__startswith="vendor_target"
         ).values_list("action", flat=True)
     ) == ["vendor_target.set"]
+
+    entry = AuditEntry.objects.get(partner_id=ws.partner.pk, action="vendor_target.set")
+    assert entry.data["before"] == {"minutes": 240, "business_hours": False}
+    assert (entry.data["minutes"], entry.data["business_hours"]) == (300, True)
 
     response = client.delete(f"{URL}/{path}")
     assert response.status_code == 200

@@ -151,3 +151,17 @@ def test_another_workspaces_changes_never_show(ws: Workspace, other_ws: Workspac
     body = session_client(ws.member("global_admin")).get(URL).content.decode()
     assert "777" not in body
     assert 'data-default="no"' not in body
+
+
+def test_a_reset_of_an_unknown_severity_or_table_changes_nothing(ws: Workspace) -> None:
+    client = session_client(ws.member("global_admin"))
+    assert (
+        client.post(URL, {"language": "local", "kind": "advice", "reset": "Z"}).status_code == 422
+    )
+    assert (
+        client.post(URL, {"language": "elvish", "kind": "advice", "reset": "A"}).status_code == 422
+    )
+    assert (
+        client.post(URL, {"language": "local", "kind": "repair", "reset": "A"}).status_code == 422
+    )
+    assert not VendorResponseTarget.objects.exists()
