@@ -7,7 +7,7 @@
  *   when that key is pressed outside a text field.
  * - In a list of tickets ([data-queue-table] rows marked data-row): j/k move the highlighted
  *   row, o or Enter opens it, x toggles its checkbox.
- * - g then u/m/o: the Unassigned, Mine and All open queues.
+ * - g then u/m/o/b: the Unassigned, Mine, All open and Breaching soon queues.
  * - ?: the help overlay (rendered and translated by the server, fetched the first time).
  * - Escape closes the overlay, or leaves the field being typed in.
  */
@@ -17,7 +17,7 @@
   var script = document.currentScript;
   var desk = (script && script.getAttribute("data-desk")) || "/desk/";
   var signIn = (script && script.getAttribute("data-sign-in")) || "/accounts/login/";
-  var GO = { u: "unassigned", m: "mine", o: "open" };
+  var GO = { u: "unassigned", m: "mine", o: "open", b: "breaching" };
   var waitingForG = false;
   var gTimer = null;
   var current = -1;
