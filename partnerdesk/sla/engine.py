@@ -431,14 +431,18 @@ class CompiledCalendar:
         if state is not None and state.range_start <= at < state.range_end:
             return state
         year = _from_us(at).year
+        if not _MIN_YEAR - 1 <= year <= _MAX_YEAR + 1:
+            # Refused at once: compiling up to the last year first would take seconds (a
+            # ticket's "no due time" lies in the year 9000).
+            raise CalendarError("start", _("The moment lies outside the years a calendar covers."))
         with self._lock:
             state = self._state
             if state is None:
                 state = self._build(max(year - 1, _MIN_YEAR), min(year + 1, _MAX_YEAR))
-            while at < state.range_start and state.first_year > _MIN_YEAR:
-                state = self._grow(state, forward=False)
-            while at >= state.range_end and state.last_year < _MAX_YEAR:
-                state = self._grow(state, forward=True)
+            if at < state.range_start and state.first_year > _MIN_YEAR:
+                state = self._grow(state, forward=False, reach=year - 1)
+            if at >= state.range_end and state.last_year < _MAX_YEAR:
+                state = self._grow(state, forward=True, reach=year + 1)
             if not state.range_start <= at < state.range_end:
                 raise CalendarError(
                     "start", _("The moment lies outside the years a calendar covers.")
@@ -456,11 +460,16 @@ class CompiledCalendar:
             self._state = state
             return state
 
-    def _grow(self, state: _Compiled, *, forward: bool) -> _Compiled:
+    def _grow(self, state: _Compiled, *, forward: bool, reach: int | None = None) -> _Compiled:
+        """Twice the years (at least up to `reach`), compiled afresh in one go."""
         span = state.last_year - state.first_year + 1
         if forward:
-            return self._build(state.first_year, min(state.last_year + span, _MAX_YEAR))
-        return self._build(max(state.first_year - span, _MIN_YEAR), state.last_year)
+            last = max(state.last_year + span, reach if reach is not None else 0)
+            return self._build(state.first_year, min(last, _MAX_YEAR))
+        first = state.first_year - span
+        if reach is not None:
+            first = min(first, reach)
+        return self._build(max(first, _MIN_YEAR), state.last_year)
 
     def _build(self, first_year: int, last_year: int) -> _Compiled:
         spans: list[tuple[int, int]] = []

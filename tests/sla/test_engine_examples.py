@@ -460,3 +460,17 @@ def test_threads_growing_the_range_both_ways_agree_with_one_thread() -> None:
         thread.join()
     assert failures == []
     assert found == expected
+
+
+def test_a_moment_beyond_the_calendar_years_is_refused_at_once(munich) -> None:
+    # Tickets without a running clock are due in the year 9000: asking about it must fail
+    # fast, not compile a thousand years first.
+    import time
+
+    began = time.monotonic()
+    with pytest.raises(CalendarError) as caught:
+        munich.working_time(berlin(2026, 1, 1), datetime(9000, 1, 1, tzinfo=UTC))
+    with pytest.raises(CalendarError):
+        munich.is_working(datetime(9000, 1, 1, tzinfo=UTC))
+    assert caught.value.field == "start"
+    assert time.monotonic() - began < 1.0
