@@ -13,6 +13,11 @@ before `running_since`, so at any moment
                  (only while this cycle was not warned yet; no warning at 0 % or 100 % and more)
     breached_by = max(used(now) - target, 0)   (live while running; stored when stopped missed)
 
+`breached_at` is the due time the clock passed, not the moment anybody noticed: the sweep marks
+it up to a minute later, a stop after the due time records the due time. Once a cycle is past
+its target, its due time stays `breached_at` whatever happens next (pause and resume, a
+recalculation, a reopen): an overdue clock never shows "due now".
+
 - `pause(now)` folds the running segment into `elapsed` (the working time from running_since
   to now) and remembers when the pause began; `resume(now)` adds the wall time paused to
   `paused_total` and runs again from now (Request Tracker's semantics: a paused clock ignores
@@ -122,6 +127,10 @@ def schedule(clock: Clock, *, scale: Scale, warning_percent: int) -> Clock:
     if not clock.running or clock.running_since is None:
         return replace(clock, due_at=None, warn_at=None)
     since = clock.running_since
+    if clock.elapsed >= clock.target and clock.breached_at is not None:
+        # Already past its target in this cycle: the due time stays the moment it passed
+        # (a pause, a recalculation or a reopen must not move an overdue clock to "now").
+        return replace(clock, due_at=clock.breached_at, warn_at=None)
     due_at = scale.add(since, max(clock.target - clock.elapsed, ZERO))
     warn_at = None
     share = warning_share(clock.target, warning_percent)
@@ -229,12 +238,13 @@ def stop(clock: Clock, *, now: datetime, scale: Scale) -> Clock:
     if over <= ZERO:
         return replace(halted, state=MET, stopped_at=now, breached_by=None)
     counted = halted.breached_at is not None
+    passed = clock.due_at if clock.due_at is not None and clock.due_at <= now else now
     return replace(
         halted,
         state=MISSED,
         stopped_at=now,
         breached_by=over,
-        breached_at=halted.breached_at or now,
+        breached_at=halted.breached_at or passed,
         breaches=halted.breaches if counted else halted.breaches + 1,
     )
 
@@ -303,13 +313,15 @@ def mark_warned(clock: Clock, *, now: datetime) -> Clock:
 
 
 def mark_breached(clock: Clock, *, now: datetime) -> Clock:
-    """The due time passed (once per cycle): counted in `breaches`. A breach implies the
-    warning, so a clock that skips its warning share (a recalculation) is not warned later."""
+    """The due time passed (once per cycle): counted in `breaches`. `breached_at` is the due
+    time itself (the sweep notices up to a minute later). A breach implies the warning, so a
+    clock that skips its warning share (a recalculation) is not warned later."""
     if clock.breached_at is not None:
         return clock
+    passed = clock.due_at if clock.due_at is not None and clock.due_at <= now else now
     return replace(
         clock,
-        breached_at=now,
+        breached_at=passed,
         breaches=clock.breaches + 1,
         warned_at=clock.warned_at or now,
         warn_at=None,

@@ -105,7 +105,7 @@ def test_stop_after_the_due_time_is_missed_by_the_working_time_beyond_it() -> No
     done = policy.stop(clock, now=at(5, 9, 30), scale=BERLIN)
     assert done.state == policy.MISSED
     assert done.breached_by == timedelta(hours=1, minutes=30)
-    assert done.breaches == 1 and done.breached_at == at(5, 9, 30)
+    assert done.breaches == 1 and done.breached_at == at(4, 16)  # the due time it passed
 
 
 def test_a_breach_the_sweep_marked_is_not_counted_again_at_stop() -> None:
@@ -114,7 +114,8 @@ def test_a_breach_the_sweep_marked_is_not_counted_again_at_stop() -> None:
     assert marked.breaches == 1 and marked.warned_at is not None
     assert policy.mark_breached(marked, now=at(4, 16, 2)) == marked
     done = policy.stop(marked, now=at(4, 16, 30), scale=BERLIN)
-    assert done.breaches == 1 and done.breached_at == at(4, 16, 1)
+    # breached_at is the due time itself, not the minute the sweep noticed.
+    assert done.breaches == 1 and done.breached_at == at(4, 16)
 
 
 def test_breached_by_is_live_while_running() -> None:
@@ -145,7 +146,8 @@ def test_reopen_resumes_with_the_time_used_and_a_miss_stays_a_miss() -> None:
     missed = policy.stop(started(at(4, 9), 1 * H), now=at(4, 11), scale=BERLIN)
     reopened = policy.reopen(missed, now=at(5, 9), scale=BERLIN, warning_percent=75)
     assert reopened.breached_at == missed.breached_at and reopened.breaches == 1
-    assert reopened.due_at == at(5, 9)  # already past its target
+    # Already past its target: the due time stays the moment it passed, not the reopen.
+    assert reopened.due_at == missed.breached_at == at(4, 10)
     cancelled = policy.cancel(clock, now=at(4, 10), scale=BERLIN)
     assert policy.reopen(cancelled, now=at(5, 9), scale=BERLIN, warning_percent=75) == cancelled
 
@@ -211,3 +213,23 @@ def test_summary() -> None:
     # A missed first response does not colour a ticket whose other clocks run on time.
     assert policy.summary([missed, running], now) == (SlaState.OK, at(4, 17))
     assert policy.summary([cancelled], now) == (SlaState.NONE, NO_DUE)
+
+
+def test_an_overdue_clock_keeps_its_due_time_through_pause_resume_and_recalculation() -> None:
+    clock = started(at(4, 9), 1 * H)  # due Monday 10:00
+    marked = policy.mark_breached(clock, now=at(4, 10, 1))  # the sweep, a minute late
+    assert marked.breached_at == at(4, 10)
+    paused = policy.pause(marked, now=at(4, 12), scale=BERLIN)
+    resumed = policy.resume(paused, now=at(5, 9), scale=BERLIN, warning_percent=75)
+    assert resumed.due_at == at(4, 10)
+    recalculated = policy.retarget(
+        resumed,
+        target=1 * H,
+        business_hours=True,
+        old_scale=BERLIN,
+        new_scale=BERLIN,
+        now=at(5, 11),
+        warning_percent=75,
+    )
+    assert recalculated.due_at == at(4, 10)
+    assert policy.summary([recalculated], at(5, 11)) == ("breached", at(4, 10))
