@@ -36,15 +36,15 @@ MAX_MINUTES = 365 * 24 * 60
 COUNTRY_HOURS = ("09:00", "17:00")
 
 SOURCE_BREAK_FIX_ENGLISH = _(
-    "Programme figure (RULES.md section 7): initial response A 2 h, B 4 h, C 8 h for support "
+    "Microsoft CSP programme figure: initial response A 2 h, B 4 h, C 8 h for support "
     "in English, around the clock."
 )
 SOURCE_BREAK_FIX_LOCAL = _(
-    "Programme figure (RULES.md section 7): the same hours in the local language, counted "
+    "Microsoft CSP programme figure: the same hours in the local language, counted "
     "during business hours on the calendar of the customer's country."
 )
 SOURCE_ADVICE = _(
-    "Programme figure (RULES.md section 7): a case that is not a break-fix problem (a question, "
+    "Microsoft CSP programme figure: a case that is not a break-fix problem (a question, "
     "advice) may take up to one business day for the first response."
 )
 

@@ -30,14 +30,22 @@ def sweep_sla(slot: str = "") -> int:
     Returns how many were marked."""
     marked = 0
     now = clock.now()
-    for partner_id, ticket_id in sla.due_ticket_ids(now=now, limit=SWEEP_BATCH):
-        system = Actor.system(partner_id=partner_id, reason="tickets.sweep_sla")
-        with transaction.atomic(durable=True):
-            ticket = sla.lock_ticket(ticket_id=ticket_id, partner_id=partner_id)
-            if ticket is None:
-                continue
-            marked += sla.sweep_ticket(system, ticket, now=clock.now())
-    return marked
+    # Batch after batch until nothing is due, so a burst (a calendar's Monday morning across
+    # thousands of tickets) is not left for the next minute; a batch that marks nothing ends
+    # the run rather than spin on rows it cannot change.
+    while True:
+        batch = sla.due_ticket_ids(now=now, limit=SWEEP_BATCH)
+        marked_now = 0
+        for partner_id, ticket_id in batch:
+            system = Actor.system(partner_id=partner_id, reason="tickets.sweep_sla")
+            with transaction.atomic(durable=True):
+                ticket = sla.lock_ticket(ticket_id=ticket_id, partner_id=partner_id)
+                if ticket is None:
+                    continue
+                marked_now += sla.sweep_ticket(system, ticket, now=clock.now())
+        marked += marked_now
+        if len(batch) < SWEEP_BATCH or not marked_now:
+            return marked
 
 
 @task()
