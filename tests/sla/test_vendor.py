@@ -41,7 +41,9 @@ def test_the_programme_figures_hold_for_every_instance(instance: str) -> None:
         for language in ("english", "local"):
             advice = table[(language, "advice", severity)]
             assert (advice.minutes, advice.business_hours) == (480, True)
-    assert all(t.is_default and "RULES.md section 7" in t.source for t in table.values())
+    assert all(
+        t.is_default and "Microsoft CSP programme figure" in t.source for t in table.values()
+    )
 
 
 def test_the_country_calendar_uses_the_customers_zone_else_the_countrys() -> None:

@@ -43,7 +43,7 @@ def test_staff_read_the_programme_figures(ws: Workspace, person: str) -> None:
     advice = cell(rows, "english", "advice", "C")
     assert (advice["minutes"], advice["business_hours"], advice["break_fix"]) == (480, True, False)
     assert all(r["is_default"] for r in rows)
-    assert "RULES.md section 7" in english_a["source"]
+    assert "Microsoft CSP programme figure" in english_a["source"]
 
 
 def test_the_owner_changes_a_target_and_puts_it_back(ws: Workspace) -> None:

@@ -57,7 +57,7 @@ def test_the_owner_sees_four_editable_tables(ws: Workspace) -> None:
     assert 'name="minutes_A" id="english-break-fix-minutes_A" value="120"' in body
     assert 'data-testid="read-only-note"' not in body
     assert f'href="{URL}" aria-current="page"' in body  # in the settings menu
-    assert "RULES.md section 7" in text_of(page)
+    assert "Microsoft CSP programme figure" in text_of(page)
 
 
 @pytest.mark.parametrize("person", READ_ONLY_STAFF)
