@@ -38,6 +38,7 @@ class ClockOut(Schema):
     breached: bool
     cycle: int
     breaches: int = Field(..., description="Missed cycles over the clock's life")
+    stopped_at: datetime | None = Field(None, description="When it was met, missed or cancelled")
 
     @staticmethod
     def build(view: ClockView) -> ClockOut:
@@ -56,6 +57,7 @@ class ClockOut(Schema):
             breached=view.breached,
             cycle=view.cycle,
             breaches=view.breaches,
+            stopped_at=view.stopped_at,
         )
 
 

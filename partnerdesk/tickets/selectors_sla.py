@@ -81,6 +81,7 @@ class ClockView:
     breached: bool
     cycle: int
     breaches: int
+    stopped_at: dt.datetime | None = None  # when met, missed or cancelled
 
     @property
     def state_label(self) -> StrOrPromise:
@@ -123,6 +124,7 @@ def _view(clock: policy.Clock, *, now: dt.datetime, business: policy.Scale) -> C
         breached=clock.breached_at is not None or policy.is_past_due(clock, now) or bool(over),
         cycle=clock.cycle,
         breaches=clock.breaches,
+        stopped_at=clock.stopped_at if clock.stopped else None,
     )
 
 

@@ -94,6 +94,7 @@ def test_the_first_public_staff_reply_meets_the_first_response_a_note_does_not(
     assert clock["first_response"]["state"] == "met"
     assert clock["first_response"]["elapsed"] == 2 * 3600  # Friday 16-17, Monday 09-10
     assert clock["first_response"]["breached_by"] is None
+    assert clock["first_response"]["stopped_at"] == iso(berlin(2027, 1, 11, 10))
     # Next update from Monday 10:00, 8 business hours: Tuesday 10:00.
     assert clock["next_update"]["state"] == "running"
     assert clock["next_update"]["due_at"] == iso(berlin(2027, 1, 12, 10))
@@ -112,6 +113,7 @@ def test_a_late_first_response_is_missed_by_the_business_time_beyond_it(ws: Work
     assert first["state"] == "missed"
     assert first["breached_by"] == 2 * 3600 + 1800
     assert first["breached"] is True and first["breaches"] == 1
+    assert first["stopped_at"] == iso(berlin(2027, 1, 11, 14, 30))
 
 
 def test_pending_customer_pauses_every_clock_and_resuming_moves_due_by_the_paused_time(
