@@ -128,7 +128,7 @@ class SupportProfileForm(forms.Form):
         ],
     )
     support_website = forms.URLField(
-        label=_("Support web site"),
+        label=_("Support website"),
         max_length=200,
         required=False,
         assume_scheme="https",

@@ -44,7 +44,7 @@ class Partner(models.Model):
     default_language = models.CharField(_("default language"), max_length=10, default="en")
     support_email = models.EmailField(_("support e-mail"), blank=True)
     support_phone = models.CharField(_("support phone"), max_length=40, blank=True)
-    support_website = models.URLField(_("support web site"), blank=True)
+    support_website = models.URLField(_("support website"), blank=True)
     created_at = models.DateTimeField(_("created"))
 
     class Meta:

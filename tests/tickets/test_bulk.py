@@ -91,7 +91,7 @@ def test_adding_a_tag_and_reporting_what_was_already_so(ws: Workspace, agent: Cl
     )
     html = response.content.decode()
     assert sorted(fresh(plain).tags.values_list("name", flat=True)) == ["vip"]
-    assert "1 ticket changed." in html and "1 was already so." in html
+    assert "1 ticket changed." in html and "1 already had it." in html
 
 
 def test_the_htmx_answer_is_the_refreshed_table_with_a_summary(

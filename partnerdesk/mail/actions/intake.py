@@ -45,6 +45,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
@@ -224,7 +225,11 @@ def _claim(inbound: InboundMessage) -> InboundMessage | None:
             row,
             state=InboundState.QUARANTINED,
             reason="internal_error",
-            detail=_("Processing failed %(n)s times; the last error: %(error)s")
+            detail=ngettext(
+                "Processing failed %(n)s time; the last error: %(error)s",
+                "Processing failed %(n)s times; the last error: %(error)s",
+                row.attempts,
+            )
             % {"n": row.attempts, "error": row.detail or _("the process stopped")},
         )
     return None
@@ -273,7 +278,11 @@ def _failed(inbound: InboundMessage, error: Exception) -> InboundMessage:
             InboundMessage.objects.filter(pk=inbound.pk, state=InboundState.RECEIVED).update(
                 state=InboundState.QUARANTINED,
                 reason="internal_error",
-                detail=_("Processing failed %(n)s times; the last error: %(error)s")
+                detail=ngettext(
+                    "Processing failed %(n)s time; the last error: %(error)s",
+                    "Processing failed %(n)s times; the last error: %(error)s",
+                    inbound.attempts,
+                )
                 % {"n": inbound.attempts, "error": detail},
                 processed_at=clock.now(),
             )

@@ -67,7 +67,7 @@ class BulkResult:
         ]
         if self.unchanged:
             parts.append(
-                ngettext("%(n)s was already so.", "%(n)s were already so.", len(self.unchanged))
+                ngettext("%(n)s already had it.", "%(n)s already had it.", len(self.unchanged))
                 % {"n": len(self.unchanged)}
             )
         if self.refused:
