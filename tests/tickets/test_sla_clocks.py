@@ -439,3 +439,23 @@ def test_targets_around_the_clock_ignore_the_service_hours(ws: Workspace) -> Non
     assert clock["first_response"]["business_hours"] is False
     assert clock["first_response"]["due_at"] == iso(berlin(2027, 1, 8, 20))
     assert clock["resolution"]["due_at"] == iso(berlin(2027, 1, 9, 16))
+
+
+def test_a_breach_an_agents_own_change_reveals_is_the_desks_word_and_reaches_that_agent(
+    ws: Workspace,
+) -> None:
+    from partnerdesk.tickets.models import AgentNotice, TicketEvent
+
+    office_plan(ws)
+    agent = api_client(ws.member("helpdesk_agent"))
+    me = str(ws.member("helpdesk_agent").pk)
+    with time_machine.travel(berlin(2027, 1, 11, 9), tick=False) as traveller:
+        ticket = file(agent, ws, severity="C")
+        path = f"/api/v1/tickets/{ticket['id']}"
+        agent.patch(path, {"assignee_id": me}, content_type=JSON)
+        traveller.move_to(berlin(2027, 1, 11, 10, 30))
+        agent.patch(path, {"severity": "A"}, content_type=JSON)  # 1 h target, 1.5 h used
+    breach = TicketEvent.objects.get(ticket_id=ticket["id"], kind="sla_breached")
+    assert breach.actor_kind == "system" and breach.actor_id is None
+    notice = AgentNotice.objects.get(ticket_id=ticket["id"], kind="sla_breached")
+    assert str(notice.membership_id) == me

@@ -337,6 +337,10 @@ def _announce(actor: Actor, ticket: Ticket, mark: _Mark, *, now: datetime) -> No
         "cycle": clock.cycle,
         "due_at": clock.due_at.isoformat() if clock.due_at else None,
     }
+    # The clock's verdict is the desk's observation, not a deed of whoever happened to act on
+    # the ticket when it was noticed: history and mail come from the system (so the agent
+    # whose note revealed the breach is still told about it).
+    actor = Actor.system(partner_id=ticket.partner_id, reason="sla")
     record_event(actor, ticket, mark.kind, data)
     breached = mark.kind == EventKind.SLA_BREACHED
     if ticket.assignee_id is not None:
