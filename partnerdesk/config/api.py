@@ -9,6 +9,7 @@ from partnerdesk.catalog.api import router as catalog_router
 from partnerdesk.core.api import ActorAuth, install_error_handlers
 from partnerdesk.customers.api import router as customers_router
 from partnerdesk.offering.api import router as offering_router
+from partnerdesk.offering.api_customers import router as offering_customers_router
 from partnerdesk.partners.api import router as partners_router
 from partnerdesk.sla.api import router as vendor_targets_router
 from partnerdesk.tickets.api import router as tickets_router
@@ -37,4 +38,5 @@ api.add_router("/", catalog_router)
 api.add_router("/", search_router)
 api.add_router("/", canned_router)
 api.add_router("/", offering_router)
+api.add_router("/", offering_customers_router)
 api.add_router("/", vendor_targets_router)
