@@ -43,6 +43,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.utils.translation import gettext_lazy as _
@@ -577,3 +578,35 @@ def weekly_to_mapping(weekly: Sequence[Sequence[Interval]]) -> dict[str, list[li
     return {
         WEEKDAYS[index]: [list(i.label()) for i in day] for index, day in enumerate(weekly) if day
     }
+
+
+def spec_to_data(spec: CalendarSpec) -> dict[str, object]:
+    """The spec as plain JSON data (for a task's arguments); `spec_from_data` reads it back."""
+    return {
+        "time_zone": spec.time_zone,
+        "weekly": [[list(i.label()) for i in day] for day in spec.weekly],
+        "holiday_country": spec.holiday_country,
+        "holiday_subdivision": spec.holiday_subdivision,
+        "closures": sorted(day.isoformat() for day in spec.closures),
+        "extra_days": [
+            [day.isoformat(), [list(i.label()) for i in hours]] for day, hours in spec.extra_days
+        ],
+        "always_open": spec.always_open,
+    }
+
+
+def spec_from_data(data: dict[str, Any]) -> CalendarSpec:
+    def day_of(pairs: Iterable[Sequence[str]]) -> tuple[Interval, ...]:
+        return tuple(Interval.parse(start, end) for start, end in pairs)
+
+    return CalendarSpec(
+        time_zone=str(data["time_zone"]),
+        weekly=tuple(day_of(day) for day in data["weekly"]),
+        holiday_country=str(data.get("holiday_country", "")),
+        holiday_subdivision=str(data.get("holiday_subdivision", "")),
+        closures=frozenset(date.fromisoformat(day) for day in data.get("closures", ())),
+        extra_days=tuple(
+            (date.fromisoformat(day), day_of(hours)) for day, hours in data.get("extra_days", ())
+        ),
+        always_open=bool(data.get("always_open", False)),
+    )

@@ -10,12 +10,14 @@ it shows).
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import transaction
 from django_tasks import task
 
 from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
+from partnerdesk.sla.engine import compile_calendar, spec_from_data
 
 from .actions import sla
 
@@ -55,6 +57,7 @@ def recalculate_sla(
     plan_id: str | None = None,
     calendar_id: str | None = None,
     customer_id: str | None = None,
+    previous_calendar: dict[str, Any] | None = None,
 ) -> int:
     """After a plan, a calendar or a customer's plan changed: recalculate the clocks of every
     open ticket it may move (in batches; each ticket its own transaction). Enqueued by the
@@ -62,6 +65,13 @@ def recalculate_sla(
     many tickets changed."""
     workspace = uuid.UUID(str(partner_id))
     system = Actor.system(partner_id=workspace, reason="tickets.recalculate_sla")
+    # The calendar as it was before an edit (the offering sends it), to measure the time the
+    # clocks ran until now on the hours that applied then.
+    before = (
+        (uuid.UUID(str(calendar_id)), compile_calendar(spec_from_data(previous_calendar)))
+        if previous_calendar is not None and calendar_id
+        else None
+    )
     changed = 0
     after: uuid.UUID | None = None
     while True:
@@ -79,5 +89,7 @@ def recalculate_sla(
             with transaction.atomic(durable=True):
                 ticket = sla.lock_ticket(ticket_id=ticket_id, partner_id=workspace)
                 if ticket is not None and ticket.is_open:
-                    changed += sla.recalculate(system, ticket, now=clock.now())
+                    changed += sla.recalculate(
+                        system, ticket, now=clock.now(), previous_calendar=before
+                    )
         after = batch[-1]

@@ -77,3 +77,41 @@ def test_plan_and_calendar_changes_move_an_open_tickets_due_time(
         )
     # One business hour from Monday 15:00.
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at == berlin(21, 16)
+
+
+def test_new_hours_do_not_rewrite_the_time_a_clock_already_ran(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Filed Friday 16:00 (1 business hour left that day), B = 4 business hours: due Monday
+    11:00. On Monday 09:00 the office adds Saturday hours (08:00-17:00). The Friday-to-Monday
+    time already ran on the old hours: 1 h used (Friday 16-17) plus Monday 08-09, so 2 h left
+    from Monday 09:00: still due 11:00. Measured on the new hours, the past Saturday would
+    count 9 h and the ticket would be breached."""
+    monkeypatch.setattr(common, "RECALCULATE_SLA_TASK", f"{__name__}.recalculate_sla")
+    admin = ws.actor("global_admin")
+    calendar = make_calendar(ws)
+    actions.set_default_plan(admin, plan=make_plan(ws, calendar))
+    with time_machine.travel(berlin(18, 16), tick=False) as traveller:
+        filed = ticket_actions.file_ticket(
+            ws.actor("admin_agent"),
+            customer=ws.customers["a"],
+            requester=contacts_for(ws)["contact"],
+            subject="Printer offline",
+            description="",
+            category="connectivity",
+            severity="B",
+            channel="agent",
+        )
+        assert Ticket.objects.get(pk=filed.ticket.pk).sla_due_at == berlin(21, 11)
+        traveller.move_to(berlin(21, 9))
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.update_calendar(
+                admin,
+                calendar=calendar,
+                changes=actions.CalendarChanges(
+                    weekly={**calendar.weekly, "sat": [["08:00", "17:00"]]}
+                ),
+            )
+    ticket = Ticket.objects.get(pk=filed.ticket.pk)
+    assert ticket.sla_state == "ok"
+    assert ticket.sla_due_at == berlin(21, 11)

@@ -13,6 +13,7 @@ import pytest
 from partnerdesk.core.errors import DomainError
 from partnerdesk.offering import access, actions, selectors
 from partnerdesk.offering.actions import common
+from partnerdesk.sla.engine import spec_to_data
 from tests.kit import Workspace
 
 from .conftest import make_24x7_calendar, make_calendar, make_plan
@@ -178,7 +179,12 @@ def test_changes_ask_the_tickets_app_to_recalculate_after_commit(
     partner = str(ws.partner.pk)
     assert recalculate_sla.calls == [
         {"partner_id": partner, "plan_id": str(gold.pk)},
-        {"partner_id": partner, "calendar_id": str(calendar.pk)},
+        {
+            "partner_id": partner,
+            "calendar_id": str(calendar.pk),
+            # The hours as they were, to measure the time already run on them.
+            "previous_calendar": spec_to_data(selectors.calendar_spec_of(calendar)),
+        },
         {"partner_id": partner, "customer_id": str(ws.customers["a"].pk)},
         {"partner_id": partner, "plan_id": str(basic.pk)},
         {"partner_id": partner, "plan_id": str(basic.pk)},

@@ -474,3 +474,28 @@ def test_a_moment_beyond_the_calendar_years_is_refused_at_once(munich) -> None:
         munich.is_working(datetime(9000, 1, 1, tzinfo=UTC))
     assert caught.value.field == "start"
     assert time.monotonic() - began < 1.0
+
+
+def test_a_spec_survives_the_trip_through_json() -> None:
+    import json
+    from datetime import date as _date
+
+    from partnerdesk.sla.engine import spec_from_data, spec_to_data
+
+    spec = CalendarSpec(
+        time_zone="Europe/Berlin",
+        weekly=(
+            (Interval.parse("08:00", "12:00"), Interval.parse("13:00", "17:00")),
+            (),
+            (),
+            (),
+            (Interval.parse("22:00", "06:00"),),
+            (),
+            (Interval.parse("00:00", "24:00"),),
+        ),
+        holiday_country="DE",
+        holiday_subdivision="BY",
+        closures=frozenset({_date(2026, 12, 24)}),
+        extra_days=((_date(2026, 12, 19), (Interval.parse("09:00", "13:00"),)),),
+    )
+    assert spec_from_data(json.loads(json.dumps(spec_to_data(spec)))) == spec

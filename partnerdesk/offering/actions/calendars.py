@@ -120,6 +120,7 @@ def update_calendar(
     """Change a calendar; its version moves on and the tickets it times are recalculated.
     Refused on a 21Vianet workspace when a plan uses it and it stops being 24x7."""
     require_own(actor, calendar.partner_id)
+    before = selectors.calendar_spec_of(calendar)
     _apply_calendar_changes(calendar, changes)
     with name_taken_on_race(), transaction.atomic(durable=True):
         exceptions = _lock_calendar(calendar)
@@ -134,7 +135,9 @@ def update_calendar(
             calendar,
             data={"fields": given_fields(changes), "version": calendar.version},
         )
-        recalculate_ticket_clocks(partner_id=calendar.partner_id, calendar_id=calendar.pk)
+        recalculate_ticket_clocks(
+            partner_id=calendar.partner_id, calendar_id=calendar.pk, previous_calendar=before
+        )
     return calendar
 
 
@@ -179,6 +182,7 @@ def add_calendar_exception(
         existing = _lock_calendar(calendar)
         if any(e.date == date for e in existing):
             raise invalid("date", _("This date already has an exception."), "taken")
+        before = selectors.calendar_spec_of(calendar, existing)
         spec = selectors.calendar_spec_of(calendar, [*existing, exception])
         validation.check_calendar(spec)
         # On a 24x7 calendar a closure would be ignored; for the 21Vianet rule it is the wish
@@ -201,7 +205,9 @@ def add_calendar_exception(
             calendar,
             data={"date": date.isoformat(), "kind": kind, "version": calendar.version},
         )
-        recalculate_ticket_clocks(partner_id=calendar.partner_id, calendar_id=calendar.pk)
+        recalculate_ticket_clocks(
+            partner_id=calendar.partner_id, calendar_id=calendar.pk, previous_calendar=before
+        )
     return exception
 
 
@@ -210,7 +216,9 @@ def remove_calendar_exception(actor: Actor, *, exception: CalendarException) -> 
     require_own(actor, exception.partner_id)
     calendar = exception.calendar
     with transaction.atomic(durable=True):
-        remaining = [e for e in _lock_calendar(calendar) if e.pk != exception.pk]
+        existing = _lock_calendar(calendar)
+        before = selectors.calendar_spec_of(calendar, existing)
+        remaining = [e for e in existing if e.pk != exception.pk]
         _check_calendar_for_21vianet(calendar, selectors.calendar_spec_of(calendar, remaining))
         audit.record(
             actor,
@@ -220,4 +228,6 @@ def remove_calendar_exception(actor: Actor, *, exception: CalendarException) -> 
         )
         exception.delete()
         calendar.save(update_fields=["version", "updated_at"])
-        recalculate_ticket_clocks(partner_id=calendar.partner_id, calendar_id=calendar.pk)
+        recalculate_ticket_clocks(
+            partner_id=calendar.partner_id, calendar_id=calendar.pk, previous_calendar=before
+        )

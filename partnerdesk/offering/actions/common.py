@@ -19,6 +19,7 @@ from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import invalid, not_found
 from partnerdesk.partners.enums import Instance
 from partnerdesk.partners.models import Partner
+from partnerdesk.sla.engine import CalendarSpec, spec_to_data
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +39,19 @@ def recalculate_ticket_clocks(
     plan_id: uuid.UUID | None = None,
     calendar_id: uuid.UUID | None = None,
     customer_id: uuid.UUID | None = None,
+    previous_calendar: CalendarSpec | None = None,
 ) -> None:
     """After the current transaction commits, enqueue the tickets app's recalculation of the
     open tickets following a plan, a calendar or a customer (exactly one is given). A task that
-    cannot be found or enqueued is logged, never fails the change already committed."""
+    cannot be found or enqueued is logged, never fails the change already committed.
+
+    `previous_calendar`, with `calendar_id`, is the calendar as it was before the change: the
+    clocks measure the time they ran until now on it, not on the new hours."""
     which = {"plan_id": plan_id, "calendar_id": calendar_id, "customer_id": customer_id}
-    kwargs = {"partner_id": str(partner_id)}
+    kwargs: dict[str, Any] = {"partner_id": str(partner_id)}
     kwargs.update({name: str(value) for name, value in which.items() if value is not None})
+    if previous_calendar is not None and calendar_id is not None:
+        kwargs["previous_calendar"] = spec_to_data(previous_calendar)
 
     def enqueue() -> None:
         module, _dot, attribute = RECALCULATE_SLA_TASK.rpartition(".")

@@ -25,9 +25,10 @@ calendar, one around the clock in plain time.
   response already given stops it at once, met or missed by then; next update: the latest
   public reply, once staff answered) with that working time counted. A plan change (another
   plan assigned, the plan or its calendar edited: `recalculate`) measures the running segment
-  on the OLD plan's calendar up to now and computes the due times on the new plan. Limit: an
-  edit of the calendar itself keeps no old version to measure on; the segment since the
-  clock's last change (`running_since`) is then measured on the calendar as it is now.
+  on the OLD plan's calendar up to now and computes the due times on the new plan. When the
+  calendar itself was edited, the offering sends the calendar as it was (`previous_calendar`),
+  so the time until the recalculation is measured on the old hours (up to the task's short
+  queueing delay, which counts on the new ones).
   Tickets have no "change customer" action yet; when one comes it calls `recalculate`.
 - Warnings and breaches are marked by the sweep, and at once when a change finds the time
   already past; either way once per clock and cycle (`warned_at`, `breached_at`), with one
@@ -454,15 +455,29 @@ def _board(ticket: Ticket, *, now: datetime) -> _Board:
 # --- called by tickets.tasks, each ticket in its own transaction, the ticket locked ------------
 
 
-def recalculate(actor: Actor, ticket: Ticket, *, now: datetime) -> bool:
+def recalculate(
+    actor: Actor,
+    ticket: Ticket,
+    *,
+    now: datetime,
+    previous_calendar: tuple[uuid.UUID, policy.Scale] | None = None,
+) -> bool:
     """The plan in effect (the customer's, else the default) may have changed, or the plan or
-    its calendar was edited: follow it. Saves the ticket; True when anything changed."""
+    its calendar was edited: follow it. Saves the ticket; True when anything changed.
+
+    `previous_calendar` is (calendar id, that calendar as it was before an edit): the time the
+    clocks ran until now is measured on it when the ticket's plan used that calendar (the row
+    already holds the new hours)."""
     rows = _rows(ticket)
     if ticket.support_plan_id is None and not rows:
         old_business: policy.Scale = policy.AROUND_THE_CLOCK
     else:
         old_plan = _plan(ticket.support_plan_id)
         old_business = compiled_calendar(old_plan.calendar) if old_plan else policy.AROUND_THE_CLOCK
+        if old_plan is not None and previous_calendar is not None:
+            calendar_id, as_it_was = previous_calendar
+            if old_plan.calendar_id == calendar_id:
+                old_business = as_it_was
     new_plan = plan_in_effect(customer=ticket.customer)
     if new_plan is None and not rows:
         return False
