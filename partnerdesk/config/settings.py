@@ -260,6 +260,9 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Partnerdesk <partnerdesk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Extra CA certificates (a PEM file) trusted for IMAP servers, besides the system's.
+PARTNERDESK_IMAP_CA_FILE = os.environ.get("PARTNERDESK_IMAP_CA_FILE", "")
+
 # --- Mail limits (partnerdesk.mail.parsing_limits): a message past one is quarantined ----------
 PARTNERDESK_MAIL_MAX_BYTES = int(os.environ.get("PARTNERDESK_MAIL_MAX_BYTES", str(25 * 2**20)))
 PARTNERDESK_MAIL_MAX_PARTS = int(os.environ.get("PARTNERDESK_MAIL_MAX_PARTS", "200"))
