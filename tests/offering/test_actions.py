@@ -400,3 +400,12 @@ def test_another_workspace_cannot_touch_the_offering(ws: Workspace, vianet: Work
         == 404
     )
     assert SupportPlan.objects.filter(pk=plan.pk, is_default=False, version=1).exists()
+
+
+def test_clearing_something_that_is_not_a_fee_names_it_plainly(ws: Workspace) -> None:
+    calendar = make_calendar(ws)
+    with pytest.raises(DomainError) as refused:
+        make_plan(ws, calendar, clear_fees=["name"])
+    message = str(refused.value.errors[0].message)
+    assert "cannot be cleared: name." in message
+    assert "{" not in message

@@ -94,7 +94,14 @@ def _apply_plan_changes(plan: SupportPlan, changes: PlanChanges) -> _Rows:
         plan.currency = validation.clean_currency(changes.currency)
     unknown = set(changes.clear_fees) - set(validation.FEE_FIELDS)
     if unknown:
-        raise invalid("clear_fees", _("Only fees can be emptied: %(fees)s.") % {"fees": unknown})
+        raise invalid(
+            "clear_fees",
+            _("These are not fees, so they cannot be cleared: %(names)s. Fees are %(fees)s.")
+            % {
+                "names": ", ".join(sorted(unknown)),
+                "fees": ", ".join(validation.FEE_FIELDS),
+            },
+        )
     for name in validation.FEE_FIELDS:
         value = getattr(changes, name)
         if name in changes.clear_fees:
