@@ -22,7 +22,7 @@ class TemplateKey(models.TextChoices):
     NEW_TICKET = "agent_new_ticket", _("New ticket (to agents)")
     CUSTOMER_REPLIED = "agent_customer_replied", _("Reply from the customer (to agents)")
     ASSIGNED = "agent_assigned", _("Ticket assigned (to the agent)")
-    SLA_WARNING = "agent_sla_warning", _("SLA target soon missed (to the assignee)")
+    SLA_WARNING = "agent_sla_warning", _("SLA target about to be missed (to the assignee)")
     SLA_BREACHED = "agent_sla_breached", _("SLA target missed (to the assignee)")
 
 

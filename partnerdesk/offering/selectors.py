@@ -38,7 +38,7 @@ def _staff_workspace(actor: Actor) -> uuid.UUID:
     """The workspace whose offering the actor may read: staff (and the system) only."""
     policies.require(actor, "workspace.view")
     if not (actor.is_staff or actor.is_system):
-        raise forbidden(_("The offering's settings are the partner's."))
+        raise forbidden(_("Only the partner's staff see the offering's settings."))
     return actor.workspace_id
 
 
@@ -122,7 +122,7 @@ def customers_on_plan(plan: SupportPlan) -> bool:
 def my_plan(actor: Actor) -> SupportPlan | None:
     """For customer people: their organisation's plan in effect (portal), with its details."""
     if not actor.is_customer or actor.customer_id is None:
-        raise forbidden(_("This is the plan of a customer's people."))
+        raise forbidden(_("Only a customer's people have a plan page."))
     customer = (
         Customer.objects.filter(partner_id=actor.workspace_id, pk=actor.customer_id)
         .only("id", "partner_id", "support_plan_id")

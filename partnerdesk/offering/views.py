@@ -264,7 +264,9 @@ def calendar_delete(request: HttpRequest, calendar_id: str) -> HttpResponse:
         {
             "section": "calendars",
             "title": _("Delete the calendar %(name)s?") % {"name": calendar.name},
-            "text": _("A calendar a plan uses cannot be deleted: give the plan another first."),
+            "text": _(
+                "A calendar a plan uses cannot be deleted: give the plan another calendar first."
+            ),
             "button": _("Delete calendar"),
             "back": ("offering:calendar", calendar.pk),
         },

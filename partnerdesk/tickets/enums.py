@@ -78,7 +78,7 @@ class EventKind(models.TextChoices):
     MERGED_FROM = "merged_from", _("Another ticket merged into this one")
     REOPENED = "reopened", _("Reopened by the customer")
     # SLA clocks (tickets.actions.sla): staff-only history, never shown to customer people.
-    SLA_WARNING = "sla_warning", _("SLA target soon missed")
+    SLA_WARNING = "sla_warning", _("SLA target about to be missed")
     SLA_BREACHED = "sla_breached", _("SLA target missed")
 
 

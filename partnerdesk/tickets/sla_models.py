@@ -84,7 +84,7 @@ class TicketClock(PartnerOwned):
 
 
 class NoticeKind(models.TextChoices):
-    SLA_WARNING = "sla_warning", _("SLA target soon missed")
+    SLA_WARNING = "sla_warning", _("SLA target about to be missed")
     SLA_BREACHED = "sla_breached", _("SLA target missed")
 
 

@@ -467,7 +467,7 @@ def test_the_notices_page_lists_ones_unread_notices_newest_first(
     rows = re.findall(r'<li class="notice[^"]*"', unread.group(0))
     assert len(rows) == 2
     assert unread.group(0).index("Neuer Bruch") < unread.group(0).index("Alte Warnung")
-    assert "SLA target missed" in html and "SLA target soon missed" in html
+    assert "SLA target missed" in html and "SLA target about to be missed" in html
     assert "First response" in html
     assert "9:05" in html  # the older one's due time (08:05 UTC), in Berlin
 
@@ -580,6 +580,7 @@ def test_the_sweeps_warning_and_breach_reach_the_agents_console(ws: Workspace) -
         assert 'class="sla sla-breached"' in row and "overdue by 5 min" in row
         assert badge(agent) == "2"
         notices_html = get(agent, "/desk/notices/")
-        assert notices_html.index("SLA target missed") < notices_html.index("SLA target soon")
+        missed = notices_html.index("SLA target missed")
+        assert missed < notices_html.index("SLA target about to be")
         panel = _panel(get(agent, f"/desk/tickets/{ticket.pk}/"))
         assert "overdue by 5 min" in _clock(panel, "first_response")

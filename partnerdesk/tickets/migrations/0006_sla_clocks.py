@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                     "kind",
                     models.CharField(
                         choices=[
-                            ("sla_warning", "SLA target soon missed"),
+                            ("sla_warning", "SLA target about to be missed"),
                             ("sla_breached", "SLA target missed"),
                         ],
                         max_length=20,

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                     ("merged_into", "Merged into another ticket"),
                     ("merged_from", "Another ticket merged into this one"),
                     ("reopened", "Reopened by the customer"),
-                    ("sla_warning", "SLA target soon missed"),
+                    ("sla_warning", "SLA target about to be missed"),
                     ("sla_breached", "SLA target missed"),
                 ],
                 max_length=20,
