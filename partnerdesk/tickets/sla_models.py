@@ -7,7 +7,8 @@ that the due time can be recomputed at any moment from the plan's current target
 
 `elapsed` is the working time already consumed before `running_since`; pausing adds the working
 time since `running_since` to it, resuming sets `running_since` again. The pure rules live in
-partnerdesk.sla.policy; tickets.actions.sla applies them to these rows.
+partnerdesk.sla.policy; tickets.actions.sla applies them to these rows (and
+tickets.actions.sla_jobs for the background jobs).
 """
 
 from __future__ import annotations

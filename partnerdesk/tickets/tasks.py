@@ -19,7 +19,7 @@ from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
 from partnerdesk.sla.engine import compile_calendar, spec_from_data
 
-from .actions import sla
+from .actions import sla_jobs as sla
 
 SWEEP_BATCH = 500
 RECALCULATE_BATCH = 200
