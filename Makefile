@@ -10,7 +10,7 @@ DOVECOT  := /usr/sbin/dovecot
 # Playwright drives Debian's Chromium; it never downloads a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install run test lint typecheck pytest browser dovecot bench bench-sla clean messages
+.PHONY: install run test lint typecheck pytest browser dovecot bench bench-peer bench-sla clean messages
 
 install: $(STAMP)
 
@@ -68,6 +68,16 @@ dovecot:
 	fi
 
 test: lint typecheck pytest
+
+# The benchmark (PERFORMANCE.md), never part of `make test`: datasets at 10k, 100k and 1M tickets
+# (cached under bench/var and in PostgreSQL), servers as production runs them, results in
+# bench/results/. BENCH_ARGS passes options to bench/run.py (see `bench/run.py --help`).
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The same scenarios against django-helpdesk, from PyPI into its own venv (bench/var/peer-venv).
+bench-peer: install
+	$(BIN)/python bench/run.py --peer $(BENCH_ARGS)
 
 # The SLA engine against plain datetime + timedelta (PERFORMANCE.md); results in bench/results/.
 bench-sla: install
