@@ -104,6 +104,9 @@ class Ticket(PartnerOwned):
         indexes = [
             # Each queue's filter and sort, so a page costs the same at 10k and 1M tickets.
             models.Index(fields=["partner", "is_open", "-last_activity_at", "-id"], name="q_open"),
+            # The whole workspace by activity (the API's and the console's unfiltered lists):
+            # without it the engine sorts every ticket of the workspace for one page.
+            models.Index(fields=["partner", "-last_activity_at", "-id"], name="q_all"),
             models.Index(
                 fields=["partner", "assignee", "is_open", "-last_activity_at", "-id"],
                 name="q_assignee",

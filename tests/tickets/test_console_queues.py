@@ -383,6 +383,11 @@ def test_every_queue_sort_reads_an_index_in_order(ws: Workspace, person: str) ->
         for queue in queues
         for sort, order in selectors.SORT_ORDERS.items()
     }
+    # The unfiltered list (the API's `GET /tickets` with no filter) in every order.
+    for sort, order in selectors.SORT_ORDERS.items():
+        plans[("all", sort)] = _plan(
+            selectors.filtered_tickets(actor, where=selectors.TicketFilter()).order_by(*order)[:51]
+        )
     plans[("customer page", "")] = _plan(
         selectors.ticket_list(actor)
         .filter(customer_id=ws.customers["a"].pk)
