@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_membership_notification_choices'),
-        ('catalog', '0002_default_services'),
-        ('customers', '0005_customer_support_plan'),
-        ('offering', '0001_initial'),
-        ('partners', '0003_support_website_label'),
-        ('tickets', '0007_sla_history_events'),
+        ("accounts", "0004_membership_notification_choices"),
+        ("catalog", "0002_default_services"),
+        ("customers", "0005_customer_support_plan"),
+        ("offering", "0001_initial"),
+        ("partners", "0003_support_website_label"),
+        ("tickets", "0007_sla_history_events"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['partner', '-last_activity_at', '-id'], name='q_all'),
+            model_name="ticket",
+            index=models.Index(fields=["partner", "-last_activity_at", "-id"], name="q_all"),
         ),
     ]
