@@ -75,8 +75,10 @@ def _best_ns(run, repeats: int) -> int:
     return best
 
 
-def main() -> int:
-    starts = _starts(COUNT)
+def measure(count: int = COUNT, repeats: int = REPEATS) -> dict:
+    """The bench's results as a dict (what main writes to bench/results/<date>-sla.json);
+    `bench/run.py` calls it with smaller counts for a quick run."""
+    starts = _starts(count)
     began = time.perf_counter_ns()
     calendar = engine.compile_calendar(SPEC)
     calendar.add(starts[0], max(DURATIONS.values()))  # compile the years the bench reaches
@@ -103,13 +105,13 @@ def main() -> int:
             for start in moments:
                 add(start, duration)
 
-        plain_ns = _best_ns(plain, REPEATS) / COUNT
-        engine_ns = _best_ns(business, REPEATS) / COUNT
+        plain_ns = _best_ns(plain, repeats) / count
+        engine_ns = _best_ns(business, repeats) / count
         rows.append(
             {
                 "duration": label,
                 "starts_in": zone,
-                "due_times": COUNT,
+                "due_times": count,
                 "engine_ns": round(engine_ns, 1),
                 "plain_ns": round(plain_ns, 1),
                 "ratio": round(engine_ns / plain_ns, 1),
@@ -128,6 +130,14 @@ def main() -> int:
         "target_ratio": TARGET_RATIO,
         "meets_target": all(row["ratio"] <= TARGET_RATIO for row in rows) and long_vs_short <= 1.25,
     }
+    return result
+
+
+def main() -> int:
+    result = measure()
+    rows = result["rows"]
+    compile_ms = result["compile_ms"]
+    long_vs_short = result["ratio_400h_to_4h"]
     out = ROOT / "bench" / "results" / f"{datetime.now(UTC):%Y-%m-%d}-sla.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")

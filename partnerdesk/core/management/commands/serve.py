@@ -45,7 +45,8 @@ class Command(BaseCommand):
                 "graceful_timeout": 20,
                 "max_requests": 2000,
                 "max_requests_jitter": 200,
-                "accesslog": os.environ.get("PARTNERDESK_ACCESS_LOG", "-"),
+                # An empty PARTNERDESK_ACCESS_LOG turns the access log off.
+                "accesslog": os.environ.get("PARTNERDESK_ACCESS_LOG", "-") or None,
                 "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                 "proc_name": "partnerdesk-web",
             }
