@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import content
 from content import MessageSpec, TicketSpec
@@ -130,45 +131,65 @@ class Desk:
 # --- encoding -----------------------------------------------------------------------------------
 
 
+def _pg_text(value: str) -> str:
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+def _interval(value: timedelta) -> str:
+    return f"{value.days} days {value.seconds} seconds {value.microseconds} microseconds"
+
+
+def _micros(value: timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+def _naive_utc(value: datetime) -> str:
+    # Django's SQLite backend stores naive UTC text ("2026-11-16 08:00:00.081360"); every time
+    # here is in UTC, so that is the ISO form without its "+00:00".
+    text = value.isoformat(" ")
+    if not text.endswith("+00:00"):
+        raise ValueError(f"not a UTC time: {text}")
+    return text[:-6]
+
+
+# Encoders by type (a dict lookup: this runs for every value of every row).
+_PG: dict[type, Callable[[Any], str]] = {
+    type(None): lambda v: "\\N",
+    bool: lambda v: "t" if v else "f",
+    int: str,
+    str: _pg_text,
+    uuid.UUID: str,
+    datetime: datetime.isoformat,
+    timedelta: _interval,
+    dict: lambda v: _pg_text(json.dumps(v)),
+    list: lambda v: _pg_text(json.dumps(v)),
+}
+_LITE: dict[type, Callable[[Any], object]] = {
+    type(None): lambda v: None,
+    bool: int,
+    int: lambda v: v,
+    str: lambda v: v,
+    uuid.UUID: lambda v: v.hex,
+    datetime: _naive_utc,
+    timedelta: _micros,
+    dict: json.dumps,
+    list: json.dumps,
+}
+
+
 def _pg(value: object) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            value = (
-                value.replace("\\", "\\\\")
-                .replace("\t", "\\t")
-                .replace("\n", "\\n")
-                .replace("\r", "\\r")
-            )
-        return value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return f"{value.days} days {value.seconds} seconds {value.microseconds} microseconds"
-    if isinstance(value, dict | list):
-        return _pg(json.dumps(value))
-    return str(value)
+    return _PG[type(value)](value)
 
 
 def _sqlite(value: object) -> object:
-    # As Django's SQLite backend stores them: naive UTC text, 32-digit hex UUIDs, 0/1,
-    # durations in microseconds, JSON as text.
-    if value is None or isinstance(value, str | int | bool):
-        return int(value) if isinstance(value, bool) else value
-    if isinstance(value, datetime):
-        return str(value.replace(tzinfo=None))
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    if isinstance(value, timedelta):
-        return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
-    if isinstance(value, dict | list):
-        return json.dumps(value)
-    return value
+    return _LITE[type(value)](value)
 
 
 class Rows:
@@ -182,9 +203,11 @@ class Rows:
 
     def add(self, table: str, *values: object) -> None:
         if self.engine == "postgresql":
-            self.pg[table].append("\t".join(map(_pg, values)))
+            encoders = _PG
+            self.pg[table].append("\t".join([encoders[type(v)](v) for v in values]))
         else:
-            self.lite[table].append(tuple(map(_sqlite, values)))
+            lite = _LITE
+            self.lite[table].append(tuple([lite[type(v)](v) for v in values]))
 
     def payload(self) -> dict[str, object]:
         if self.engine == "postgresql":
