@@ -255,10 +255,7 @@ def ticket(n: int, size: int) -> TicketSpec:
     description = " ".join(lines)
     customer = customer_of(n, rng)
     # Open: most of the newest 4 %, and a few stale ones anywhere.
-    if age_share > 0.96:
-        is_open = rng.random() < 0.7
-    else:
-        is_open = rng.random() < 0.003
+    is_open = rng.random() < (0.7 if age_share > 0.96 else 0.003)
     status = rng.choice(STATUSES_OPEN) if is_open else rng.choice(("resolved", "closed", "closed"))
     assignee = None if (is_open and rng.random() < 0.25) else rng.randrange(AGENTS)
     requester = rng.randrange(CONTACTS_PER_CUSTOMER)

@@ -133,7 +133,8 @@ def start(
                 pass
             if time.monotonic() > deadline:
                 process.stop()
-                raise RuntimeError(f"{name} did not answer in {timeout:.0f}s:\n{process.log_tail()}")
+                tail = process.log_tail()
+                raise RuntimeError(f"{name} did not answer in {timeout:.0f}s:\n{tail}")
             time.sleep(0.3)
     process.start_sampling()
     return process
