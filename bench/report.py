@@ -219,6 +219,8 @@ def _memory_table(run: Results, sizes: list[str]) -> list[str]:
 
 def _plain(block: Any) -> list[str]:
     """A result dict from another module, shown as it is (one line per key)."""
+    if not block:
+        return ["Not run in this run (--only)."]
     if not isinstance(block, dict):
         return [f"- {block}"]
     lines = []
@@ -306,9 +308,13 @@ def engine_report(results: Results) -> str:
     lines += ["## Ticket creation through the API (concurrency 8)", ""]
     lines += [*_writes_table(results, sizes), ""]
     lines += ["## Memory (peak resident set)", "", *_memory_table(run, sizes), ""]
-    lines += ["## Mail ingestion", "", *_plain(results.get("mail", {})), ""]
-    if results.get("worker_memory"):
-        lines += ["Worker on hostile mail:", "", *_plain(results["worker_memory"]), ""]
+    lines += ["## Mail ingestion", ""]
+    if results.get("mail_markdown"):
+        lines += [results["mail_markdown"].rstrip(), ""]
+    for key, label in (("mail", "Mail"), ("worker_memory", "Worker memory on mail")):
+        block = results.get(key) or {}
+        if not results.get("mail_markdown") or block.get("status"):
+            lines += [f"{label}:", "", *_plain(block), ""]
     lines += ["## SLA engine", "", *_sla_lines(results.get("sla") or {}), ""]
     judged = verdicts(results)
     missed = [v for v in judged if not v["met"]]
@@ -335,7 +341,7 @@ def peer_report(results: Results) -> str:
     if results.get("quick"):
         lines += ["Quick run (smaller counts): a smoke test, not a measurement.", ""]
     peer_version = results.get("peer_version")
-    lines += [_machine(results) + (f"; django-helpdesk {peer_version}" if peer_version else "")]
+    lines += [_machine(results) + (f"; peer: {peer_version}" if peer_version else "")]
     lines += ["", "Times are p50 / p95 in ms; ratio = the peer's p50 / ours (how many times faster"]
     lines += ["we are; above 1 is better).", ""]
     lines += [

@@ -157,28 +157,37 @@ def run_floor(engine: str, counts: Counts) -> dict[str, Any]:
 # --- mail and SLA (other modules; guarded) ----------------------------------------------------
 
 
-def run_mail(manifest: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+def run_mail(manifest: dict[str, Any] | None) -> dict[str, Any]:
+    """bench/mail.py's run_mail and run_worker_memory (and its Markdown), guarded: a missing
+    module or a failure is recorded with the reason, and the run goes on."""
     if manifest is None:
         reason = {"status": "not run", "reason": "no dataset was prepared for this engine"}
-        return reason, reason
+        return {"mail": reason, "worker_memory": reason}
     try:
         import mail  # bench/mail.py
     except ImportError as error:
         reason = {"status": "not run", "reason": f"bench/mail.py is missing ({error})"}
-        return reason, reason
-    results = []
-    for name in ("run_mail", "run_worker_memory"):
+        return {"mail": reason, "worker_memory": reason}
+    out: dict[str, Any] = {}
+    for key, name in (("mail", "run_mail"), ("worker_memory", "run_worker_memory")):
         function: Callable[[dict[str, Any]], dict[str, Any]] | None = getattr(mail, name, None)
         if function is None:
-            results.append({"status": "not run", "reason": f"bench/mail.py has no {name}()"})
+            out[key] = {"status": "not run", "reason": f"bench/mail.py has no {name}()"}
             continue
-        say(f"mail: {name}")
+        say(f"mail: {name} on {manifest.get('engine')} {manifest.get('size')}")
         try:
-            results.append(dict(function(manifest)))
+            out[key] = dict(function(manifest))
         except Exception as error:  # reported, the run goes on
             traceback.print_exc()
-            results.append({"status": "failed", "reason": f"{type(error).__name__}: {error}"})
-    return results[0], results[1]
+            out[key] = {"status": "failed", "reason": f"{type(error).__name__}: {error}"}
+    render = getattr(mail, "markdown", None)
+    if render is not None:
+        ok = [out[key] if "status" not in out[key] else None for key in ("mail", "worker_memory")]
+        try:
+            out["mail_markdown"] = str(render(*ok)) if any(ok) else ""
+        except Exception as error:  # the numbers are kept; only their table is lost
+            out["mail_markdown"] = f"(bench/mail.py's markdown failed: {error!r})"
+    return out
 
 
 def run_sla(quick: bool) -> dict[str, Any]:
@@ -252,7 +261,7 @@ def bench_engine(
             results["partnerdesk"][size] = entry
             last_manifest = found or last_manifest
     if not only or "mail" in only:
-        results["mail"], results["worker_memory"] = run_mail(last_manifest)
+        results.update(run_mail(last_manifest))
     if sla is not None:
         results["sla"] = sla
     write(results, stem_for(engine, quick, manifest is not None), engine_report(results))
@@ -272,6 +281,8 @@ def bench_peer(
     peer = PeerSide()
     if hasattr(peer, "counts"):
         peer.counts = counts
+    if hasattr(peer, "quick"):
+        peer.quick = quick
     ours = PartnerdeskSide(counts=counts, prepare_dataset=stand_in(manifest) if manifest else None)
     results: dict[str, Any] = {
         "bench": "peer",
