@@ -64,7 +64,7 @@ class Mail:
     name: str  # 000-plain
     kind: str  # plain, html_inline, pdf, reply, latin1, iso2022jp, or the hostile case
     raw: bytes
-    expect: str  # the InboundMessage state it should reach (hostile: "quarantined:<reason>")
+    expect: str  # the state it should reach ("quarantined:<reason>"; "|" between alternatives)
 
 
 KINDS = (
@@ -111,7 +111,7 @@ def _headers(message: EmailMessage | MIMEText, sender: Sender, i: int, nonce: st
     message["From"] = formataddr((sender.name, sender.email))
     message["To"] = MAILBOX
     message["Date"] = _date(i)
-    unique = random.Random(i).getrandbits(48)  # noqa: S311 - reproducible, not secret
+    unique = random.Random(i).getrandbits(48)
     message["Message-ID"] = f"<{nonce}.{i:04d}.{unique:012x}@{domain}>"
 
 
@@ -236,7 +236,7 @@ def realistic(
     """The realistic set, in a fixed shuffled order. `requests` gives each new request its
     ticket text and its sender (at least as many as there are non-reply messages); `threads`
     the tickets to answer (at least as many as the replies)."""
-    rng = random.Random(seed)  # noqa: S311 - reproducible
+    rng = random.Random(seed)
     plan = [kind for kind, count in kinds for _ in range(count)]
     rng.shuffle(plan)
     requests_left = iter(requests)
@@ -402,19 +402,21 @@ def _bad_base64(sender: Sender, nonce: str, rng: random.Random) -> bytes:
 # The state each hostile message should reach: quarantined with a reason, or filed as a ticket.
 HOSTILE_EXPECT = {
     "parts_5000": "quarantined:too_many_parts",
-    "nesting_200": "quarantined:too_many_parts",
+    "nesting_200": "quarantined:too_deep|quarantined:too_many_parts",
     "attachment_25mb": "quarantined:too_large",
     "attachment_15mb": "ticket",
     "header_1mb": "quarantined:headers_too_large",
     "content_type_60kb": "quarantined:headers_too_large",
     "zip_bomb": "quarantined:zip_bomb",
-    "html_5mb": "ticket",
+    # 34,000 links; turning 5 MB of HTML into text takes about 7 s before the link count
+    # refuses it, so a busy machine reaches the 10 s parse timeout first.
+    "html_5mb": "quarantined:too_many_links|quarantined:parse_timeout",
     "bad_base64": "ticket",
 }
 
 
 def hostile(*, sender: Sender, nonce: str, seed: int = content.SEED) -> list[Mail]:
-    rng = random.Random(seed + 666)  # noqa: S311 - reproducible
+    rng = random.Random(seed + 666)
     made = {
         "parts_5000": _many_parts(sender, nonce, 5000),
         "nesting_200": _nested(sender, nonce, 200),
