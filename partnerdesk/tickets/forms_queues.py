@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerdesk.accounts.models import Membership
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError
+from partnerdesk.core.widgets import FastSelect
 from partnerdesk.customers.access import get_customer_for
 from partnerdesk.customers.models import Customer
 
@@ -35,26 +36,35 @@ class QueueFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=_any(_("Any status"), Status.choices),
-        widget=forms.Select(attrs={"data-shortcut": "f"}),  # f: to the filters
+        widget=FastSelect(attrs={"data-shortcut": "f"}),  # f: to the filters
     )
     severity = forms.ChoiceField(
-        label=_("Severity"), required=False, choices=_any(_("Any severity"), Severity.choices)
+        label=_("Severity"),
+        required=False,
+        choices=_any(_("Any severity"), Severity.choices),
+        widget=FastSelect,
     )
-    customer = forms.CharField(label=_("Customer"), required=False, widget=forms.Select)
-    assignee = forms.CharField(label=_("Assignee"), required=False, widget=forms.Select)
+    customer = forms.CharField(label=_("Customer"), required=False, widget=FastSelect)
+    assignee = forms.CharField(label=_("Assignee"), required=False, widget=FastSelect)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
     category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=_any(_("Any category"), Category.choices)
+        label=_("Category"),
+        required=False,
+        choices=_any(_("Any category"), Category.choices),
+        widget=FastSelect,
     )
     sla_state = forms.ChoiceField(
-        label=_("SLA"), required=False, choices=_any(_("Any SLA state"), SlaState.choices)
+        label=_("SLA"),
+        required=False,
+        choices=_any(_("Any SLA state"), SlaState.choices),
+        widget=FastSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
         choices=QueueSort.choices,
         # console.js leaves the default out of the address it pushes
-        widget=forms.Select(attrs={"data-default": QueueSort.ACTIVITY.value}),
+        widget=FastSelect(attrs={"data-default": QueueSort.ACTIVITY.value}),
     )
 
     def __init__(
@@ -168,9 +178,12 @@ class BulkForm(forms.Form):
 
     ticket = TicketIdsField(label=_("Tickets"), required=False)
     action = forms.ChoiceField(label=_("Change"), choices=ACTIONS)
-    assignee = forms.CharField(label=_("Assign to"), required=False, widget=forms.Select)
+    assignee = forms.CharField(label=_("Assign to"), required=False, widget=FastSelect)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_any(_("Status…"), Status.choices)
+        label=_("Status"),
+        required=False,
+        choices=_any(_("Status…"), Status.choices),
+        widget=FastSelect,
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
 
