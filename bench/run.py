@@ -115,8 +115,8 @@ def run_side(
         entry["dataset"] = side.prepare(engine, size)
         entry["prepare_seconds"] = round(time.monotonic() - began, 1)
         say(f"{side.name} {engine} {size}: starting ({entry['prepare_seconds']} s to prepare)")
-        base_url = side.start()
-        try:
+        try:  # stopped even if it fails half-way through starting
+            base_url = side.start()
             scenarios: list[Scenario] = side.scenarios()
             entry["skipped"] = dict(getattr(side, "skipped", {}) or {})
             for name, why in entry["skipped"].items():
@@ -135,7 +135,11 @@ def run_side(
                 if stats["errors"]:
                     say(f"    first error: {stats['first_error'][:300]}")
         finally:
-            entry["memory"] = side.stop()
+            try:
+                entry["memory"] = side.stop()
+            except Exception as error:  # the first error is the one to report
+                entry["memory"] = {}
+                say(f"{side.name}: stopping failed: {error!r}")
             if hasattr(side, "mail_sent"):
                 entry["mail_sent"] = side.mail_sent
             say(f"  memory: {entry['memory']}")
