@@ -426,6 +426,27 @@ def test_each_limit_has_its_code() -> None:
     assert _refused(b"") == "unparseable"
 
 
+def test_a_body_with_too_many_links_is_refused_before_its_html_is_turned_into_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from partnerdesk.mail import parsing, sanitize
+
+    rows = "".join(
+        f'<tr><td><a href="https://portal.example/{i}">details</a></td></tr>\n' for i in range(300)
+    )
+    raw = message(f"<html><body><table>{rows}</table></body></html>", content_type="text/html")
+
+    def expensive(*args: Any) -> Any:
+        raise AssertionError("HTML converted or cleaned for a message refused for its links")
+
+    monkeypatch.setattr(sanitize, "html_to_text", expensive)
+    monkeypatch.setattr(sanitize, "clean_html", expensive)
+    assert _refused(raw, Limits(max_links=100)) == "too_many_links"
+    # The count stops past the limit instead of reading every link of a huge body.
+    assert parsing._count_links([], [rows * 100], limit=100) == 101
+    assert parsing._count_links(["https://a.example www.b.example"], [rows], limit=1000) == 300
+
+
 def test_part_headers_are_limited_like_the_top_level_ones() -> None:
     # the stdlib parses a huge Content-Type in quadratic time: refused before parsing
     monster = "Content-Type: text/plain;\n" + " x=y;\n" * 10_000
