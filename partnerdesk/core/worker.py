@@ -1,7 +1,12 @@
-"""The worker loop: scheduler tick, outbox delivery, and django-tasks tasks, in one process.
+"""The worker loop: scheduler tick, django-tasks tasks and outbox delivery, in one process.
 
 Any number of these run side by side; the scheduler's lease makes one of them the leader,
 outbox leases and the task backend's row claims keep them from doing the same work twice.
+
+Each step gives tasks and the outbox a slice each: up to `batch` pieces of work or
+`slice_seconds`, whichever ends first, and always at least one piece when one is ready. A
+backlog of mail (fifty notifications per new ticket on a fifty-agent desk) so holds a mail
+intake or SLA sweep task back by one slice at most, and a backlog of tasks the mail likewise.
 """
 
 from __future__ import annotations
@@ -40,12 +45,16 @@ class Worker:
         tick_every: float = 1.0,
         backend_name: str = "default",
         schedule: bool = True,
+        batch: int = 20,
+        slice_seconds: float = 0.5,
     ) -> None:
         self.worker_id = worker_id or new_worker_id()
         self.interval = interval
         self.tick_every = tick_every
         self.backend_name = backend_name
         self.schedule = schedule
+        self.batch = batch
+        self.slice_seconds = slice_seconds
         self.running = True
         self._last_tick = 0.0
         self.started_at = clock.now()
@@ -109,15 +118,30 @@ class Worker:
             logger.exception("worker %s: unexpected error in %s", self.worker_id, name)
         return False
 
+    def _slice(self, work: Callable[[], bool]) -> bool:
+        """Run `work` until it finds nothing to do, `batch` times, or the slice's time is up
+        (checked after each piece: one piece always runs). True if anything was done."""
+        deadline = time.monotonic() + self.slice_seconds
+        done = 0
+        while done < self.batch and work():
+            done += 1
+            if time.monotonic() >= deadline:
+                break
+        return done > 0
+
     def step(self) -> bool:
-        """One round of work; True if anything was done (so the loop does not sleep)."""
+        """One round of work; True if anything was done (so the loop does not sleep).
+        Tasks come before the outbox, so what the scheduler just enqueued runs at once."""
         close_old_connections()
         busy = False
         if self.schedule and time.monotonic() - self._last_tick >= self.tick_every:
             self._last_tick = time.monotonic()
             busy = self._part("scheduler", lambda: bool(scheduler.tick(self.worker_id))) or busy
-        busy = self._part("outbox", lambda: outbox.deliver_due(self.worker_id) > 0) or busy
-        busy = self._part("tasks", self.run_one_task) or busy
+        busy = self._part("tasks", lambda: self._slice(self.run_one_task)) or busy
+        busy = (
+            self._part("outbox", lambda: self._slice(lambda: outbox.deliver_one(self.worker_id)))
+            or busy
+        )
         return busy
 
     def run(self) -> None:
