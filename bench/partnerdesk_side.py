@@ -261,9 +261,11 @@ class PartnerdeskSide:
             self._web.stop()
             peaks["web"] = self._web.peaks.get("worker", 0.0)  # a gunicorn worker
             peaks["web_master"] = self._web.peaks.get("master", 0.0)
+            peaks["web_pss"] = self._web.peaks.get("worker_pss", 0.0)
         if self._worker is not None:
             self._worker.stop()
             peaks["worker"] = self._worker.peaks.get("master", 0.0)
+            peaks["worker_pss"] = self._worker.peaks.get("master_pss", 0.0)
             children = max(
                 self._worker.peaks.get("worker", 0.0), self._worker.peaks.get("helper", 0.0)
             )

@@ -39,6 +39,18 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _pss_mb(pid: int) -> float:
+    """The proportional set size: private pages plus a share of those shared with other
+    processes (a gunicorn worker shares the pages its master loaded before forking)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0.0
+
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -60,12 +72,17 @@ class Process:
     _sampler: threading.Thread | None = None
 
     def sample(self) -> None:
+        """Peak RSS per role ("master", "worker", "helper"), and the highest PSS sampled
+        ("master_pss", "worker_pss", "helper_pss": PSS has no kernel-kept peak)."""
         root = self.popen.pid
-        self._note("master", _peak_rss_mb(root))
+        tree = [("master", root)]
         for child in _children(root):
-            self._note("worker", _peak_rss_mb(child))
-            for grandchild in _children(child):  # e.g. the mail parse server and its forks
-                self._note("helper", _peak_rss_mb(grandchild))
+            tree.append(("worker", child))
+            # e.g. the mail parse server and its forks
+            tree += [("helper", grandchild) for grandchild in _children(child)]
+        for role, pid in tree:
+            self._note(role, _peak_rss_mb(pid))
+            self._note(f"{role}_pss", _pss_mb(pid))
 
     def _note(self, role: str, mb: float) -> None:
         if mb > self.peaks.get(role, 0.0):

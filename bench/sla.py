@@ -49,7 +49,7 @@ SPEC = engine.CalendarSpec(
 
 
 def _starts(count: int) -> list[datetime]:
-    rng = random.Random(2026)  # noqa: S311 - a fixed, reproducible spread
+    rng = random.Random(2026)
     origin = datetime(2026, 1, 1, tzinfo=UTC)
     year = 365 * 86_400
     return [origin + timedelta(seconds=rng.randrange(year)) for _ in range(count)]
