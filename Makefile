@@ -28,8 +28,8 @@ run: install
 	$(DEV) $(BIN)/partnerdesk run
 
 lint: install
-	$(BIN)/ruff check partnerdesk tests
-	$(BIN)/ruff format --check partnerdesk tests
+	$(BIN)/ruff check partnerdesk tests bench
+	$(BIN)/ruff format --check partnerdesk tests bench
 
 typecheck: install
 	$(TEST) $(BIN)/mypy partnerdesk
