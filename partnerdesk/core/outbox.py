@@ -70,6 +70,41 @@ def enqueue(
     )
 
 
+def enqueue_many(
+    kind: str,
+    items: dict[uuid.UUID, dict[str, Any]],
+    *,
+    partner_id: uuid.UUID | None = None,
+    max_attempts: int = 12,
+) -> list[OutboxItem]:
+    """Record many items of `kind` in one insert, in the current transaction, under ids the
+    caller chose (derived from what causes them): an id already recorded is left alone, so
+    work that queues them may run twice and queue each once. Returns the items it added."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("outbox.enqueue_many must run inside the caller's transaction")
+    if kind not in HANDLERS:
+        raise ValueError(f"No outbox handler for {kind!r}")
+    known = set(OutboxItem.objects.filter(id__in=list(items)).values_list("id", flat=True))
+    now = clock.real_now()
+    added = [
+        OutboxItem(
+            id=item_id,
+            kind=kind,
+            payload=payload,
+            partner_id=partner_id,
+            created_at=now,
+            next_attempt_at=now,
+            max_attempts=max_attempts,
+        )
+        for item_id, payload in items.items()
+        if item_id not in known
+    ]
+    # ignore_conflicts: a second worker running the same work at the same moment (its lease
+    # ran out) inserts nothing twice; the first one's rows stand.
+    OutboxItem.objects.bulk_create(added, ignore_conflicts=True)
+    return added
+
+
 def lease_seconds() -> int:
     return int(getattr(settings, "PARTNERDESK_OUTBOX_LEASE_SECONDS", 120))
 

@@ -81,6 +81,42 @@ def queue_mail(
     again at each delivery attempt from the same item, so a retry repeats it exactly, and a
     customer's answer leads back to the ticket through its token.
     """
+    item = outbox.enqueue(
+        KIND,
+        partner_id=partner_id,
+        payload=mail_payload(
+            to=to,
+            subject=subject,
+            text=text,
+            html=html,
+            token=token,
+            from_email=from_email,
+            reply_to=reply_to,
+            in_reply_to=in_reply_to,
+            references=references,
+            auto_submitted=auto_submitted,
+            language=language,
+        ),
+    )
+    return item, message_id_of(item)
+
+
+def mail_payload(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    token: str | None = None,
+    from_email: str = "",
+    reply_to: str = "",
+    in_reply_to: str = "",
+    references: Sequence[str] = (),
+    auto_submitted: bool = False,
+    language: str = "",
+) -> dict[str, Any]:
+    """The outbox payload of one rendered mail (`queue_mail`, or many at once with
+    `outbox.enqueue_many(KIND, …)`; its Message-ID is then `message_id_for(token, item id)`)."""
     headers: dict[str, str] = {}
     if in_reply_to:
         headers["In-Reply-To"] = in_reply_to
@@ -92,21 +128,21 @@ def queue_mail(
         headers["X-Auto-Response-Suppress"] = "All"
     if language:
         headers["Content-Language"] = language
-    item = outbox.enqueue(
-        KIND,
-        partner_id=partner_id,
-        payload={
-            "to": [to],
-            "subject": subject,
-            "text": text,
-            "html": html,
-            "from": from_email,
-            "reply_to": reply_to,
-            "token": token or "",
-            "headers": headers,
-        },
-    )
-    return item, message_id_of(item)
+    return {
+        "to": [to],
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "from": from_email,
+        "reply_to": reply_to,
+        "token": token or "",
+        "headers": headers,
+    }
+
+
+def message_id_for(token: str | None, item_id: uuid.UUID) -> str:
+    """The Message-ID the mail of outbox item `item_id` carries (as `message_id_of`)."""
+    return tokens.message_id(token or None, unique=str(item_id))
 
 
 def message_id_of(item: OutboxItem) -> str:

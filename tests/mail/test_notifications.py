@@ -411,7 +411,7 @@ def _filing_queries(ws: Workspace) -> int:
     return len(captured.captured_queries)
 
 
-def test_each_more_agent_costs_only_the_rows_of_their_mail(ws: Workspace) -> None:
+def test_each_more_agent_costs_the_filing_nothing(ws: Workspace) -> None:
     from tests.factories import MembershipFactory
 
     file_as(ws, "contact", requester=contacts_for(ws)["contact"])  # warm caches
@@ -419,8 +419,8 @@ def test_each_more_agent_costs_only_the_rows_of_their_mail(ws: Workspace) -> Non
     for n in range(10):
         MembershipFactory(partner=ws.partner, role="helpdesk_agent", user__email=f"x{n}@ex.test")
     many = _filing_queries(ws)
-    # one outbox row and one log row per mail; no reads per recipient
-    assert many - few <= 2 * 10, (few, many)
+    # the agents' mails are one outbox item, expanded by a worker (test_notification_fan_out)
+    assert many == few, (few, many)
 
 
 def test_reply_and_wait_sends_the_reply_alone_but_a_later_wait_is_announced(

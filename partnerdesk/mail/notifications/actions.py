@@ -1,9 +1,22 @@
 """The writes of notifications: the event subscriber that queues a ticket's mails (inside the
-ticket action's transaction), and the settings pages' changes (wording, own choices)."""
+ticket action's transaction), the worker's fan-out of the mails to a group of agents, and the
+settings pages' changes (wording, own choices).
+
+Mail to one person (the contact, a new assignee) is rendered and queued in the action's
+transaction. Mail to a group of agents (a new ticket or a customer reply reaches everyone who
+works the customer, or the assignee and the watchers: fifty mails on a fifty-agent desk) is
+one outbox item of kind `FAN_OUT` in that transaction, carrying the event's facts; a worker
+expands it into the agents' mails, reading the ticket and the people as they are then. The
+expansion derives each mail's outbox id from the item and the address, so a retry (a worker
+that died half-way) queues nobody's mail twice. A ticket deleted or merged into another in
+between mails nobody: the request lives on in the ticket it was merged into.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,9 +30,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partnerdesk.accounts.models import Membership
-from partnerdesk.core import audit, clock, events, policies
-from partnerdesk.core.actor import Actor
+from partnerdesk.core import audit, clock, events, outbox, policies
+from partnerdesk.core.actor import Actor, ActorKind
 from partnerdesk.core.errors import invalid, not_found
+from partnerdesk.core.models import OutboxItem
 from partnerdesk.offering.enums import ClockKind
 from partnerdesk.partners.models import Partner
 from partnerdesk.tickets import search
@@ -28,10 +42,12 @@ from partnerdesk.tickets.models import Message
 
 from .. import tokens
 from ..models import Audience, MailTemplate, OutboundMail, TemplateKey
-from ..outbound import queue_mail
+from ..outbound import KIND as MAIL_KIND
+from ..outbound import mail_payload, message_id_for, queue_mail
 from . import PREFERENCES, rules, selectors
 from .compose import (
     Quote,
+    Rendered,
     Wording,
     default_wording,
     language_or_default,
@@ -45,6 +61,9 @@ logger = logging.getLogger(__name__)
 ADDRESS_FAILING = "address_failing"
 # A move to "pending customer" this soon after the same agent's public reply is part of it.
 REPLY_CARRIES_STATUS = timedelta(minutes=2)
+# The outbox item a worker expands into the mails to a group of agents.
+FAN_OUT = "mail.notify_agents"
+GROUP_AUDIENCES = frozenset({rules.EVERYONE_ON_CUSTOMER, rules.ON_TICKET})
 
 
 class _Mailing:
@@ -63,7 +82,8 @@ class _Mailing:
             number=self.ticket.number,
         )
         self.reference = f"{self.workspace.ticket_prefix}-{self.ticket.number}"
-        self._overrides: dict[tuple[str, str], MailTemplate | None] = {}
+        self._wordings: dict[tuple[str, str], tuple[str, str]] = {}
+        self._quotes: dict[str, Quote | None] = {}
 
     # --- sender ---------------------------------------------------------------------------
 
@@ -85,16 +105,18 @@ class _Mailing:
     # --- words ----------------------------------------------------------------------------
 
     def wording(self, key: str, language: str) -> tuple[str, str]:
-        if (key, language) not in self._overrides:
-            self._overrides[(key, language)] = selectors.workspace_override(
+        """The subject and text of `key` in `language`: looked up (and the built-in templates
+        rendered) once per key and language, however many people it goes to."""
+        if (key, language) not in self._wordings:
+            override = selectors.workspace_override(
                 partner_id=self.workspace.pk, key=key, language=language
             )
-        override = self._overrides[(key, language)]
-        subject, text = default_wording(key, language)
-        if override is not None:
-            subject = override.subject or subject
-            text = override.text or text
-        return subject, text
+            subject, text = default_wording(key, language)
+            if override is not None:
+                subject = override.subject or subject
+                text = override.text or text
+            self._wordings[(key, language)] = (subject, text)
+        return self._wordings[(key, language)]
 
     def values(self, person: Recipient, language: str) -> dict[str, str]:
         ticket = self.ticket
@@ -151,6 +173,11 @@ class _Mailing:
         return settings.PUBLIC_URL + reverse(name, kwargs={"ticket_id": str(self.ticket.pk)})
 
     def quote(self, key: str) -> Quote | None:
+        if key not in self._quotes:
+            self._quotes[key] = self._quote(key)
+        return self._quotes[key]
+
+    def _quote(self, key: str) -> Quote | None:
         event, ticket = self.event, self.ticket
         if key in (TemplateKey.AGENT_REPLIED, TemplateKey.CUSTOMER_REPLIED) and event.message:
             return Quote(author=self.author_name(), text=event.message.body)
@@ -178,10 +205,10 @@ class _Mailing:
         for person in people:
             self.send(key, person, audience, threads[person.email])
 
-    def send(self, key: str, person: Recipient, audience: str, thread: selectors.Thread) -> None:
+    def render(self, key: str, person: Recipient) -> Rendered:
         language = person.language
         subject, text = self.wording(key, language)
-        rendered = render(
+        return render(
             wording=Wording(subject=subject, text=text, values=self.values(person, language)),
             language=language,
             token=self.token,
@@ -190,25 +217,66 @@ class _Mailing:
             link=self.link(person),
             quote=self.quote(key),
         )
-        item, message_id = queue_mail(
-            to=person.email,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            partner_id=self.workspace.pk,
-            token=self.token,
-            from_email=self.from_header(),
-            reply_to=self.reply_to(),
-            in_reply_to=thread.in_reply_to,
-            references=thread.references,
+
+    def mail_fields(self, key: str, person: Recipient, thread: selectors.Thread) -> dict[str, Any]:
+        """What `queue_mail` (and `mail_payload`) take to send `key` to `person`."""
+        rendered = self.render(key, person)
+        return {
+            "to": person.email,
+            "subject": rendered.subject,
+            "text": rendered.text,
+            "html": rendered.html,
+            "token": self.token,
+            "from_email": self.from_header(),
+            "reply_to": self.reply_to(),
+            "in_reply_to": thread.in_reply_to,
+            "references": thread.references,
             # An agent's reply is a person writing; everything else is a notification.
-            auto_submitted=key != TemplateKey.AGENT_REPLIED,
-            language=language,
+            "auto_submitted": key != TemplateKey.AGENT_REPLIED,
+            "language": person.language,
+        }
+
+    def send(self, key: str, person: Recipient, audience: str, thread: selectors.Thread) -> None:
+        item, message_id = queue_mail(
+            partner_id=self.workspace.pk, **self.mail_fields(key, person, thread)
         )
         self.log(key, person, audience, message_id=message_id, outbox_item_id=item.pk)
 
-    def log(self, key: str, person: Recipient, audience: str, **fields: Any) -> None:
-        OutboundMail.objects.create(
+    def send_batch(
+        self, key: str, people: list[Recipient], audience: str, *, batch: uuid.UUID
+    ) -> int:
+        """Queue `key` to each of `people` in two inserts (the outbox items, the log rows).
+        Each mail's id is derived from `batch` and the address, so running this again for the
+        same batch queues only the mails that are not queued yet. Returns how many it queued."""
+        if not people:
+            return 0
+        threads = selectors.threads_for(
+            ticket=self.ticket, recipients=[p.email for p in people], with_inbound=False
+        )
+        payloads: dict[uuid.UUID, dict[str, Any]] = {}
+        logs: dict[uuid.UUID, OutboundMail] = {}
+        now = clock.now()
+        for person in people:
+            address = person.email.lower()
+            item_id = uuid.uuid5(batch, f"mail:{address}")
+            if item_id in payloads:
+                continue  # two memberships of one address: one mail
+            payloads[item_id] = mail_payload(**self.mail_fields(key, person, threads[person.email]))
+            logs[item_id] = self.log_row(
+                key,
+                person,
+                audience,
+                id=uuid.uuid5(batch, f"log:{address}"),
+                message_id=message_id_for(self.token, item_id),
+                outbox_item_id=item_id,
+                created_at=now,
+            )
+        added = outbox.enqueue_many(MAIL_KIND, payloads, partner_id=self.workspace.pk)
+        OutboundMail.objects.bulk_create([logs[item.id] for item in added], ignore_conflicts=True)
+        return len(added)
+
+    def log_row(self, key: str, person: Recipient, audience: str, **fields: Any) -> OutboundMail:
+        return OutboundMail(
             partner_id=self.workspace.pk,
             ticket_id=self.ticket.pk,
             key=key,
@@ -217,9 +285,11 @@ class _Mailing:
             contact_id=person.contact_id,
             membership_id=person.membership_id,
             language=person.language,
-            created_at=clock.now(),
-            **fields,
+            **{"created_at": clock.now(), **fields},
         )
+
+    def log(self, key: str, person: Recipient, audience: str, **fields: Any) -> None:
+        self.log_row(key, person, audience, **fields).save(force_insert=True)
 
     def skip_failing(self, key: str, person: Recipient) -> None:
         """No mail to an address that bounces; the ticket says so once per address."""
@@ -268,13 +338,19 @@ def _acknowledgement_wanted(mailing: _Mailing) -> bool:
 @events.subscribe(*sorted(events.KINDS))
 def notify_ticket_event(event: events.TicketEvent) -> None:
     """Queue the mails a ticket event asks for (see the package docstring for who gets what).
-    Changes made inside `events.context(notify=False)` (data loads, the demo) mail nobody."""
+    Changes made inside `events.context(notify=False)` (data loads, the demo) mail nobody.
+    Mail to a group of agents is one outbox item here, expanded by a worker (`fan_out`)."""
     if event.context.get("notify") is False:
         return
     key = rules.contact_key(event)
     plan = rules.agent_plan(event)
     if key is None and plan is None:
         return
+    if plan is not None and plan.audience in GROUP_AUDIENCES:
+        _queue_fan_out(event, plan)
+        plan = None
+        if key is None:
+            return
     mailing = _Mailing(event)
     if key == TemplateKey.ACKNOWLEDGED and not _acknowledgement_wanted(mailing):
         key = None
@@ -292,12 +368,111 @@ def notify_ticket_event(event: events.TicketEvent) -> None:
         ):
             mailing.send_all(key, [person], Audience.CONTACT)
     if plan is not None:
-        people = [
-            person
-            for person in _agents(event, plan, mailing.language)
-            if not rules.made_the_change(event, person) and rules.agent_wants(person, plan)
-        ]
-        mailing.send_all(plan.key, people, Audience.AGENT)
+        mailing.send_all(plan.key, _wanting(event, plan, mailing.language), Audience.AGENT)
+
+
+def _wanting(event: events.TicketEvent, plan: rules.AgentPlan, language: str) -> list[Recipient]:
+    """The agents of `plan` who want its mail, without the one who made the change."""
+    return [
+        person
+        for person in _agents(event, plan, language)
+        if not rules.made_the_change(event, person) and rules.agent_wants(person, plan)
+    ]
+
+
+# --- the fan-out to a group of agents ------------------------------------------------------
+
+
+def _queue_fan_out(event: events.TicketEvent, plan: rules.AgentPlan) -> None:
+    """One outbox item, in the action's transaction, with everything the worker needs to
+    know of the event (the ticket itself it reads again, as it is then)."""
+    actor = event.actor
+    outbox.enqueue(
+        FAN_OUT,
+        partner_id=event.ticket.partner_id,
+        payload={
+            "ticket_id": str(event.ticket.pk),
+            "kind": event.kind,
+            "message_id": str(event.message.pk) if event.message is not None else "",
+            "previous": event.previous,
+            "current": event.current,
+            # what callers told subscribers (JSON-safe: anything else as its text)
+            "context": json.loads(json.dumps(event.context, default=str)),
+            "actor": {
+                "kind": str(actor.kind),
+                "partner_id": _text(actor.partner_id),
+                "user_id": _text(actor.user_id),
+                "membership_id": _text(actor.membership_id),
+                "contact_id": _text(actor.contact_id),
+                "customer_id": _text(actor.customer_id),
+                "display_name": actor.display_name,
+                "email": actor.email,
+                "via": actor.via,
+            },
+            "plan": {"key": plan.key, "audience": plan.audience, "preference": plan.preference},
+        },
+    )
+
+
+def _text(value: uuid.UUID | None) -> str:
+    return str(value) if value is not None else ""
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+def _actor_from(facts: dict[str, Any]) -> Actor:
+    """The acting principal as the mails need it: who they were, not what they may do."""
+    return Actor(
+        kind=ActorKind(facts["kind"]),
+        partner_id=_uuid(facts["partner_id"]),
+        user_id=_uuid(facts["user_id"]),
+        membership_id=_uuid(facts["membership_id"]),
+        contact_id=_uuid(facts["contact_id"]),
+        customer_id=_uuid(facts["customer_id"]),
+        display_name=facts["display_name"],
+        email=facts["email"],
+        via=facts["via"],
+    )
+
+
+@outbox.handler(FAN_OUT)
+def fan_out(item: OutboxItem) -> None:
+    """Queue the agents' mails of one event, in one transaction: one read of the people, two
+    inserts. Safe to run twice (see `_Mailing.send_batch`)."""
+    facts = item.payload
+    if item.partner_id is None:
+        raise outbox.PermanentDeliveryError("a fan-out without its workspace")
+    with transaction.atomic():
+        ticket = selectors.ticket_for_mail(partner_id=item.partner_id, ticket_id=facts["ticket_id"])
+        if ticket is None or ticket.merged_into_id is not None:
+            logger.info(
+                "fan-out %s: ticket %s was %s meanwhile; nobody is mailed",
+                item.pk,
+                facts["ticket_id"],
+                "deleted" if ticket is None else "merged",
+            )
+            return
+        message = (
+            selectors.message_for_mail(ticket=ticket, message_id=facts["message_id"])
+            if facts["message_id"]
+            else None
+        )
+        event = events.TicketEvent(
+            kind=facts["kind"],
+            actor=_actor_from(facts["actor"]),
+            ticket=ticket,
+            message=message,
+            previous=facts["previous"],
+            current=facts["current"],
+            context=facts["context"],
+        )
+        plan = rules.AgentPlan(**facts["plan"])
+        mailing = _Mailing(event)
+        mailing.send_batch(
+            plan.key, _wanting(event, plan, mailing.language), Audience.AGENT, batch=item.pk
+        )
 
 
 def _agents(event: events.TicketEvent, plan: rules.AgentPlan, language: str) -> list[Recipient]:

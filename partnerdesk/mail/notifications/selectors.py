@@ -17,7 +17,7 @@ from partnerdesk.core import policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import not_found
 from partnerdesk.customers.models import Contact
-from partnerdesk.tickets.models import Message, TicketClock, TicketWatcher
+from partnerdesk.tickets.models import Message, Ticket, TicketClock, TicketWatcher
 
 from ..models import InboundMessage, Mailbox, MailTemplate, OutboundMail
 from .compose import language_or_default
@@ -115,6 +115,21 @@ def requester(*, ticket: Any, workspace_language: str) -> Recipient | None:
         contact_id=contact.pk,
         failing_since=getattr(contact, "email_failing_since", None),
     )
+
+
+def ticket_for_mail(*, partner_id: uuid.UUID, ticket_id: str) -> Ticket | None:
+    """The ticket as it is now, with what its mails show (for the worker's fan-out)."""
+    return (
+        Ticket.objects.filter(pk=ticket_id, partner_id=partner_id)
+        .select_related("customer", "requester")
+        .first()
+    )
+
+
+def message_for_mail(*, ticket: Any, message_id: str) -> Message | None:
+    return Message.objects.filter(
+        pk=message_id, partner_id=ticket.partner_id, ticket_id=ticket.pk
+    ).first()
 
 
 def sender_mailbox(*, ticket: Any) -> Mailbox | None:
