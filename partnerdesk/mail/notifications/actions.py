@@ -84,6 +84,8 @@ class _Mailing:
         self.reference = f"{self.workspace.ticket_prefix}-{self.ticket.number}"
         self._wordings: dict[tuple[str, str], tuple[str, str]] = {}
         self._quotes: dict[str, Quote | None] = {}
+        self._links: dict[str, str] = {}
+        self._statuses: dict[str, str] = {}  # the ticket's status by language
 
     # --- sender ---------------------------------------------------------------------------
 
@@ -121,8 +123,10 @@ class _Mailing:
     def values(self, person: Recipient, language: str) -> dict[str, str]:
         ticket = self.ticket
         requester = ticket.requester if ticket.requester_id else None
-        with translation.override(language):
-            status = str(Status(ticket.status).label)
+        if language not in self._statuses:
+            with translation.override(language):
+                self._statuses[language] = str(Status(ticket.status).label)
+        status = self._statuses[language]
         return {
             "ticket.reference": self.reference,
             "ticket.subject": ticket.subject,
@@ -170,7 +174,11 @@ class _Mailing:
     def link(self, person: Recipient) -> str:
         name = "tickets:ticket" if person.membership_id and not person.contact_id else None
         name = name or "portal:ticket"
-        return settings.PUBLIC_URL + reverse(name, kwargs={"ticket_id": str(self.ticket.pk)})
+        if name not in self._links:
+            self._links[name] = settings.PUBLIC_URL + reverse(
+                name, kwargs={"ticket_id": str(self.ticket.pk)}
+            )
+        return self._links[name]
 
     def quote(self, key: str) -> Quote | None:
         if key not in self._quotes:
