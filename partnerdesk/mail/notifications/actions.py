@@ -279,8 +279,13 @@ class _Mailing:
                 outbox_item_id=item_id,
                 created_at=now,
             )
-        added = outbox.enqueue_many(MAIL_KIND, payloads, partner_id=self.workspace.pk)
-        OutboundMail.objects.bulk_create([logs[item.id] for item in added], ignore_conflicts=True)
+        # Rendered above, written here: on SQLite a transaction holds the one write lock, so
+        # the rendering of fifty mails must not happen inside it (filings would wait on it).
+        with transaction.atomic():
+            added = outbox.enqueue_many(MAIL_KIND, payloads, partner_id=self.workspace.pk)
+            OutboundMail.objects.bulk_create(
+                [logs[item.id] for item in added], ignore_conflicts=True
+            )
         return len(added)
 
     def log_row(self, key: str, person: Recipient, audience: str, **fields: Any) -> OutboundMail:
@@ -447,40 +452,40 @@ def _actor_from(facts: dict[str, Any]) -> Actor:
 
 @outbox.handler(FAN_OUT)
 def fan_out(item: OutboxItem) -> None:
-    """Queue the agents' mails of one event, in one transaction: one read of the people, two
-    inserts. Safe to run twice (see `_Mailing.send_batch`)."""
+    """Queue the agents' mails of one event: one read of the people, the mails rendered
+    outside any transaction, then two inserts in one. Safe to run twice (see
+    `_Mailing.send_batch`)."""
     facts = item.payload
     if item.partner_id is None:
         raise outbox.PermanentDeliveryError("a fan-out without its workspace")
-    with transaction.atomic():
-        ticket = selectors.ticket_for_mail(partner_id=item.partner_id, ticket_id=facts["ticket_id"])
-        if ticket is None or ticket.merged_into_id is not None:
-            logger.info(
-                "fan-out %s: ticket %s was %s meanwhile; nobody is mailed",
-                item.pk,
-                facts["ticket_id"],
-                "deleted" if ticket is None else "merged",
-            )
-            return
-        message = (
-            selectors.message_for_mail(ticket=ticket, message_id=facts["message_id"])
-            if facts["message_id"]
-            else None
+    ticket = selectors.ticket_for_mail(partner_id=item.partner_id, ticket_id=facts["ticket_id"])
+    if ticket is None or ticket.merged_into_id is not None:
+        logger.info(
+            "fan-out %s: ticket %s was %s meanwhile; nobody is mailed",
+            item.pk,
+            facts["ticket_id"],
+            "deleted" if ticket is None else "merged",
         )
-        event = events.TicketEvent(
-            kind=facts["kind"],
-            actor=_actor_from(facts["actor"]),
-            ticket=ticket,
-            message=message,
-            previous=facts["previous"],
-            current=facts["current"],
-            context=facts["context"],
-        )
-        plan = rules.AgentPlan(**facts["plan"])
-        mailing = _Mailing(event)
-        mailing.send_batch(
-            plan.key, _wanting(event, plan, mailing.language), Audience.AGENT, batch=item.pk
-        )
+        return
+    message = (
+        selectors.message_for_mail(ticket=ticket, message_id=facts["message_id"])
+        if facts["message_id"]
+        else None
+    )
+    event = events.TicketEvent(
+        kind=facts["kind"],
+        actor=_actor_from(facts["actor"]),
+        ticket=ticket,
+        message=message,
+        previous=facts["previous"],
+        current=facts["current"],
+        context=facts["context"],
+    )
+    plan = rules.AgentPlan(**facts["plan"])
+    mailing = _Mailing(event)
+    mailing.send_batch(
+        plan.key, _wanting(event, plan, mailing.language), Audience.AGENT, batch=item.pk
+    )
 
 
 def _agents(event: events.TicketEvent, plan: rules.AgentPlan, language: str) -> list[Recipient]:
