@@ -35,12 +35,20 @@ SameTransaction = Callable[[Filed], None]
 
 
 def _next_number(partner_id: uuid.UUID) -> int:
-    """Take the workspace's next ticket number; the row lock makes it unique under load."""
-    TicketCounter.objects.bulk_create([TicketCounter(partner_id=partner_id)], ignore_conflicts=True)
-    counter = TicketCounter.objects.select_for_update().get(partner_id=partner_id)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    """Take the workspace's next ticket number; the row lock makes it unique under load.
+
+    In a transaction of its own, before the filing's: the counter is locked for a moment, not
+    for the whole filing. Taken inside the filing, it made every filing of a workspace wait for
+    the one before to commit (about 20 a second however many servers). A filing that fails
+    after this leaves a gap in the numbers, as a database sequence would."""
+    with transaction.atomic(durable=True):
+        TicketCounter.objects.bulk_create(
+            [TicketCounter(partner_id=partner_id)], ignore_conflicts=True
+        )
+        counter = TicketCounter.objects.select_for_update().get(partner_id=partner_id)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        return counter.last_number
 
 
 def _store_files(
@@ -129,10 +137,11 @@ def file_ticket(
     requester = _requester_for(actor, customer, requester)
     names = clean_tags(tags) if actor.is_staff else []
     now = clock.now()
+    number = _next_number(customer.partner_id)
     with transaction.atomic(durable=True):
         ticket = Ticket.objects.create(
             partner_id=customer.partner_id,
-            number=_next_number(customer.partner_id),
+            number=number,
             customer=customer,
             requester=requester,
             subject=subject[:250],
