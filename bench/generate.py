@@ -238,6 +238,38 @@ def working_copy(engine: str, size: str) -> str:
     return url_of(engine, working)
 
 
+def refresh_passwords(engine: str, size: str) -> None:
+    """Rehash the pristine's one password when the product's hasher changed its parameters,
+    as the people's next sign-in would (a hash with old parameters would cost the bench's
+    sign-in what the old hasher cost, not what the product costs now)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url_of(engine, pristine_of(engine, size)),
+        "PARTNERDESK_ENV": "development",
+        "DJANGO_SETTINGS_MODULE": "partnerdesk.config.settings",
+    }
+    subprocess.run(  # noqa: S603 - this script, our arguments
+        [python(), str(Path(__file__).resolve()), "rehash", "--engine", engine, "--size", size],
+        check=True,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def _rehash_here() -> None:
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import identify_hasher, make_password
+
+    from partnerdesk.accounts.models import User
+
+    stored = User.objects.values_list("password", flat=True).first()
+    if stored and identify_hasher(stored).must_update(stored):
+        count = User.objects.update(password=make_password(content.PASSWORD))
+        print(f"== rehashed the password of {count} people", file=sys.stderr, flush=True)
+
+
 def prepare(engine: str, size: str, *, force: bool = False, jobs: int = 2) -> dict[str, Any]:
     """Build the dataset if missing or stale (or `force`), make a fresh working copy and
     write the manifest (bench/var/<engine>-<size>.json); returns it."""
@@ -252,6 +284,7 @@ def prepare(engine: str, size: str, *, force: bool = False, jobs: int = 2) -> di
     if not current:
         path.unlink(missing_ok=True)
         manifest = build(engine, size, jobs=jobs)
+    refresh_passwords(engine, size)
     manifest["database_url"] = working_copy(engine, size)
     manifest["pristine"] = pristine_of(engine, size)
     manifest["database_mb"] = round(
@@ -328,13 +361,18 @@ def manifest_of(engine: str, size: str, loaded: Any) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", nargs="?", default="prepare", choices=["prepare", "build"])
+    parser.add_argument(
+        "command", nargs="?", default="prepare", choices=["prepare", "build", "rehash"]
+    )
     parser.add_argument("--engine", choices=ENGINES, required=True)
     parser.add_argument("--size", required=True, help="10k, 100k, 1m or a number of tickets")
     parser.add_argument("--force", action="store_true", help="rebuild even if cached and fresh")
     parser.add_argument("--jobs", type=int, default=2, help="processes building rows")
     parser.add_argument("--facts", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.command == "rehash":  # the child process of `refresh_passwords`
+        _rehash_here()
+        return
     if args.command == "build":  # the child process of `build`
         _build_here(args.engine, args.size, jobs=args.jobs, facts_file=args.facts)
         return

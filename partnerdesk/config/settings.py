@@ -154,8 +154,9 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- security ---------------------------------------------------------------------------------
 
+# Argon2id at OWASP's parameters (accounts/hashers.py: Django's use 100 MiB per sign-in).
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "partnerdesk.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # A failing subscriber of a ticket event (core/events.py) is logged and undone in production;
