@@ -191,9 +191,11 @@ def test_production_hashes_with_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARTNERDESK_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-production-like-secret-" + "y" * 40)
     production: dict[str, Any] = runpy.run_path(str(Path(test_settings.__file__)))
-    assert production["PASSWORD_HASHERS"][0] == ("django.contrib.auth.hashers.Argon2PasswordHasher")
+    assert production["PASSWORD_HASHERS"][0] == (
+        "partnerdesk.accounts.hashers.Argon2PasswordHasher"
+    )
     # The test run uses a faster hasher, and still verifies Argon2 hashes.
-    assert "django.contrib.auth.hashers.Argon2PasswordHasher" in test_settings.PASSWORD_HASHERS
+    assert "partnerdesk.accounts.hashers.Argon2PasswordHasher" in test_settings.PASSWORD_HASHERS
 
 
 def test_an_argon2_password_signs_in(ws: Workspace) -> None:
