@@ -286,7 +286,9 @@ def _inputs(
     )
     newest_open = (
         Ticket.objects.select_related("customer", "requester")
-        .filter(partner_id=workspace.pk, is_open=True)
+        # The dataset's own tickets: those the page scenarios filed just before (create_api)
+        # may be for the workspace's own customer, which has no contacts to reply.
+        .filter(partner_id=workspace.pk, is_open=True, requester__isnull=False)
         .order_by("-number")[:400]
     )
     pool_open = {t.pk: t for t in [*given.values(), *newest_open] if t.status != Status.CLOSED}
