@@ -242,7 +242,10 @@ def hit_snippets(
     )
     tags: dict[uuid.UUID, list[str]] = {}
     for ticket_id, name in (
-        TicketTag.objects.filter(partner_id=actor.workspace_id, ticket_id__in=ids)
+        # By ticket only: these are the page's tickets, already visible to the actor. With the
+        # workspace stated too, SQLite (which keeps no statistics) read every tag row of the
+        # workspace through its partner index: 46 ms at 100k tickets, growing with the desk.
+        TicketTag.objects.filter(ticket_id__in=ids)
         .order_by("ticket_id", "tag__name")
         .values_list("ticket_id", "tag__name")
     ):
