@@ -5,8 +5,9 @@ outbox leases and the task backend's row claims keep them from doing the same wo
 
 Each step gives tasks and the outbox a slice each: up to `batch` pieces of work or
 `slice_seconds`, whichever ends first, and always at least one piece when one is ready. A
-backlog of mail (fifty notifications per new ticket on a fifty-agent desk) so holds a mail
-intake or SLA sweep task back by one slice at most, and a backlog of tasks the mail likewise.
+backlog of mail (fifty notifications per new ticket on a fifty-agent desk) holds a mail
+intake or SLA sweep task back by one slice at most; a backlog of tasks likewise holds the
+mail back by one slice at most.
 """
 
 from __future__ import annotations

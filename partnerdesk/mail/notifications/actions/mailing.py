@@ -1,20 +1,7 @@
-"""The writes of notifications: the event subscriber that queues a ticket's mails (inside the
-ticket action's transaction), the worker's fan-out of the mails to a group of agents, and the
-settings pages' changes (wording, own choices).
-
-Mail to one person (the contact, a new assignee) is rendered and queued in the action's
-transaction. Mail to a group of agents (a new ticket or a customer reply reaches everyone who
-works the customer, or the assignee and the watchers: fifty mails on a fifty-agent desk) is
-one outbox item of kind `FAN_OUT` in that transaction, carrying the event's facts; a worker
-expands it into the agents' mails, reading the ticket and the people as they are then. The
-expansion derives each mail's outbox id from the item and the address, so a retry (a worker
-that died half-way) queues nobody's mail twice. A ticket deleted or merged into another in
-between mails nobody: the request lives on in the ticket it was merged into.
-"""
+"""One event's mails: who sends them, in whose words, rendered and queued (`Mailing`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from datetime import timedelta
@@ -27,46 +14,37 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from partnerdesk.accounts.models import Membership
-from partnerdesk.core import audit, clock, events, outbox, policies
-from partnerdesk.core.actor import Actor, ActorKind
-from partnerdesk.core.errors import invalid, not_found
-from partnerdesk.core.models import OutboxItem
+from partnerdesk.core import clock, events, outbox
 from partnerdesk.offering.enums import ClockKind
 from partnerdesk.partners.models import Partner
 from partnerdesk.tickets import search
 from partnerdesk.tickets.enums import Channel, Status
 from partnerdesk.tickets.models import Message
 
-from .. import tokens
-from ..models import Audience, MailTemplate, OutboundMail, TemplateKey
-from ..outbound import KIND as MAIL_KIND
-from ..outbound import mail_payload, message_id_for, queue_mail
-from . import PREFERENCES, rules, selectors
-from .compose import (
+from ... import tokens
+from ...models import Audience, OutboundMail, TemplateKey
+from ...outbound import KIND as MAIL_KIND
+from ...outbound import mail_payload, message_id_for, queue_mail
+from .. import selectors
+from ..compose import (
     Quote,
     Rendered,
     Wording,
     default_wording,
     language_or_default,
     render,
-    unknown_placeholders,
 )
-from .selectors import Recipient
+from ..selectors import Recipient
 
 logger = logging.getLogger(__name__)
 
 ADDRESS_FAILING = "address_failing"
 # A move to "pending customer" this soon after the same agent's public reply is part of it.
 REPLY_CARRIES_STATUS = timedelta(minutes=2)
-# The outbox item a worker expands into the mails to a group of agents.
-FAN_OUT = "mail.notify_agents"
-GROUP_AUDIENCES = frozenset({rules.EVERYONE_ON_CUSTOMER, rules.ON_TICKET})
 
 
-class _Mailing:
+class Mailing:
     """What every mail about one event shares: the workspace, its sender and its wording."""
 
     def __init__(self, event: events.TicketEvent) -> None:
@@ -335,7 +313,7 @@ class _Mailing:
         search.reindex_ticket(self.ticket.pk)
 
 
-def _acknowledgement_wanted(mailing: _Mailing) -> bool:
+def acknowledgement_wanted(mailing: Mailing) -> bool:
     """Every new request is acknowledged, unless it came by mail that was auto-generated or
     asked for no automatic answer (the intake decides that from the mail)."""
     if mailing.ticket.channel != Channel.EMAIL:
@@ -343,271 +321,6 @@ def _acknowledgement_wanted(mailing: _Mailing) -> bool:
     inbound = selectors.inbound_for_ticket(ticket=mailing.ticket)
     if inbound is None:
         return True  # an agent recorded a mail by hand
-    from ..actions.intake import wants_acknowledgement
+    from ...actions.intake import wants_acknowledgement
 
     return wants_acknowledgement(inbound)
-
-
-@events.subscribe(*sorted(events.KINDS))
-def notify_ticket_event(event: events.TicketEvent) -> None:
-    """Queue the mails a ticket event asks for (see the package docstring for who gets what).
-    Changes made inside `events.context(notify=False)` (data loads, the demo) mail nobody.
-    Mail to a group of agents is one outbox item here, expanded by a worker (`fan_out`)."""
-    if event.context.get("notify") is False:
-        return
-    key = rules.contact_key(event)
-    plan = rules.agent_plan(event)
-    if key is None and plan is None:
-        return
-    if plan is not None and plan.audience in GROUP_AUDIENCES:
-        _queue_fan_out(event, plan)
-        plan = None
-        if key is None:
-            return
-    mailing = _Mailing(event)
-    if key == TemplateKey.ACKNOWLEDGED and not _acknowledgement_wanted(mailing):
-        key = None
-    if key == TemplateKey.PENDING_CUSTOMER and selectors.replied_just_now(
-        ticket=event.ticket,
-        membership_id=event.actor.membership_id,
-        since=clock.now() - REPLY_CARRIES_STATUS,
-    ):
-        key = None  # "reply and wait for the customer": the reply itself is the question
-    if key is not None:
-        person = selectors.requester(ticket=event.ticket, workspace_language=mailing.language)
-        # The acknowledgement goes to the requester who filed; other mails never to the actor.
-        if person is not None and (
-            key == TemplateKey.ACKNOWLEDGED or not rules.made_the_change(event, person)
-        ):
-            mailing.send_all(key, [person], Audience.CONTACT)
-    if plan is not None:
-        mailing.send_all(plan.key, _wanting(event, plan, mailing.language), Audience.AGENT)
-
-
-def _wanting(event: events.TicketEvent, plan: rules.AgentPlan, language: str) -> list[Recipient]:
-    """The agents of `plan` who want its mail, without the one who made the change."""
-    return [
-        person
-        for person in _agents(event, plan, language)
-        if not rules.made_the_change(event, person) and rules.agent_wants(person, plan)
-    ]
-
-
-# --- the fan-out to a group of agents ------------------------------------------------------
-
-
-def _queue_fan_out(event: events.TicketEvent, plan: rules.AgentPlan) -> None:
-    """One outbox item, in the action's transaction, with everything the worker needs to
-    know of the event (the ticket itself it reads again, as it is then)."""
-    actor = event.actor
-    outbox.enqueue(
-        FAN_OUT,
-        partner_id=event.ticket.partner_id,
-        payload={
-            "ticket_id": str(event.ticket.pk),
-            "kind": event.kind,
-            "message_id": str(event.message.pk) if event.message is not None else "",
-            "previous": event.previous,
-            "current": event.current,
-            # what callers told subscribers (JSON-safe: anything else as its text)
-            "context": json.loads(json.dumps(event.context, default=str)),
-            "actor": {
-                "kind": str(actor.kind),
-                "partner_id": _text(actor.partner_id),
-                "user_id": _text(actor.user_id),
-                "membership_id": _text(actor.membership_id),
-                "contact_id": _text(actor.contact_id),
-                "customer_id": _text(actor.customer_id),
-                "display_name": actor.display_name,
-                "email": actor.email,
-                "via": actor.via,
-            },
-            "plan": {"key": plan.key, "audience": plan.audience, "preference": plan.preference},
-        },
-    )
-
-
-def _text(value: uuid.UUID | None) -> str:
-    return str(value) if value is not None else ""
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    return uuid.UUID(value) if value else None
-
-
-def _actor_from(facts: dict[str, Any]) -> Actor:
-    """The acting principal as the mails need it: who they were, not what they may do."""
-    return Actor(
-        kind=ActorKind(facts["kind"]),
-        partner_id=_uuid(facts["partner_id"]),
-        user_id=_uuid(facts["user_id"]),
-        membership_id=_uuid(facts["membership_id"]),
-        contact_id=_uuid(facts["contact_id"]),
-        customer_id=_uuid(facts["customer_id"]),
-        display_name=facts["display_name"],
-        email=facts["email"],
-        via=facts["via"],
-    )
-
-
-@outbox.handler(FAN_OUT)
-def fan_out(item: OutboxItem) -> None:
-    """Queue the agents' mails of one event: one read of the people, the mails rendered
-    outside any transaction, then two inserts in one. Safe to run twice (see
-    `_Mailing.send_batch`)."""
-    facts = item.payload
-    if item.partner_id is None:
-        raise outbox.PermanentDeliveryError("a fan-out without its workspace")
-    ticket = selectors.ticket_for_mail(partner_id=item.partner_id, ticket_id=facts["ticket_id"])
-    if ticket is None or ticket.merged_into_id is not None:
-        logger.info(
-            "fan-out %s: ticket %s was %s meanwhile; nobody is mailed",
-            item.pk,
-            facts["ticket_id"],
-            "deleted" if ticket is None else "merged",
-        )
-        return
-    message = (
-        selectors.message_for_mail(ticket=ticket, message_id=facts["message_id"])
-        if facts["message_id"]
-        else None
-    )
-    event = events.TicketEvent(
-        kind=facts["kind"],
-        actor=_actor_from(facts["actor"]),
-        ticket=ticket,
-        message=message,
-        previous=facts["previous"],
-        current=facts["current"],
-        context=facts["context"],
-    )
-    plan = rules.AgentPlan(**facts["plan"])
-    mailing = _Mailing(event)
-    mailing.send_batch(
-        plan.key, _wanting(event, plan, mailing.language), Audience.AGENT, batch=item.pk
-    )
-
-
-def _agents(event: events.TicketEvent, plan: rules.AgentPlan, language: str) -> list[Recipient]:
-    if plan.audience == rules.ASSIGNEE:
-        if not event.ticket.assignee_id:
-            return []
-        person = selectors.agent(
-            ticket=event.ticket,
-            membership_id=str(event.ticket.assignee_id),
-            workspace_language=language,
-        )
-        return [person] if person else []
-    if plan.audience == rules.NEW_ASSIGNEE:
-        person = selectors.agent(
-            ticket=event.ticket, membership_id=event.current, workspace_language=language
-        )
-        return [person] if person else []
-    if plan.audience == rules.ON_TICKET:
-        return selectors.agents_on_ticket(ticket=event.ticket, workspace_language=language)
-    return selectors.agents_for_customer(ticket=event.ticket, workspace_language=language)
-
-
-# --- the settings pages ------------------------------------------------------------------------
-
-
-def _check_template_key(key: str, language: str) -> None:
-    if key not in TemplateKey.values or language not in {c for c, _n in settings.LANGUAGES}:
-        raise not_found()
-
-
-def check_wording(*, subject: str, text: str) -> None:
-    """Refuse (422, naming them) placeholders that are not on the list, and a subject that
-    is more than one line."""
-    for field_name, value in (("subject", subject), ("text", text)):
-        unknown = unknown_placeholders(value)
-        if unknown:
-            raise invalid(
-                field_name,
-                gettext_lazy("Unknown placeholder: %(names)s. Use one of the listed ones.")
-                % {"names": ", ".join("{" + name + "}" for name in unknown)},
-                "unknown_placeholder",
-            )
-    if "\n" in subject.strip():
-        raise invalid("subject", gettext_lazy("The subject is one line."))
-
-
-def save_template(
-    actor: Actor, *, key: str, language: str, subject: str, text: str
-) -> MailTemplate | None:
-    """Store the workspace's wording of one notification in one language. A part left empty,
-    or equal to the built-in wording, follows the built-in one (and its later improvements);
-    when both do, the workspace's row goes."""
-    policies.require(actor, selectors.TEMPLATES_PERMISSION)
-    _check_template_key(key, language)
-    subject, text = " ".join(subject.split()), text.replace("\r\n", "\n").strip("\n")
-    check_wording(subject=subject, text=text)
-    default_subject, default_text = default_wording(key, language)
-    subject = "" if subject == default_subject else subject
-    text = "" if text.strip() == default_text.strip() else text
-    with transaction.atomic(durable=True):
-        if not subject and not text:
-            MailTemplate.objects.filter(
-                partner_id=actor.workspace_id, key=key, language=language
-            ).delete()
-            row = None
-        else:
-            row, _created = MailTemplate.objects.update_or_create(
-                partner_id=actor.workspace_id,
-                key=key,
-                language=language,
-                defaults={
-                    "subject": subject,
-                    "text": text,
-                    "updated_at": clock.now(),
-                    "updated_by_id": actor.membership_id,
-                },
-            )
-        audit.record(
-            actor,
-            "mail.template_changed",
-            row,
-            data={"key": key, "language": language, "custom": row is not None},
-        )
-    return row
-
-
-def reset_template(actor: Actor, *, key: str, language: str) -> None:
-    """Back to the built-in wording of one notification in one language."""
-    policies.require(actor, selectors.TEMPLATES_PERMISSION)
-    _check_template_key(key, language)
-    with transaction.atomic(durable=True):
-        deleted, _rows = MailTemplate.objects.filter(
-            partner_id=actor.workspace_id, key=key, language=language
-        ).delete()
-        if deleted:
-            audit.record(
-                actor, "mail.template_reset", None, data={"key": key, "language": language}
-            )
-
-
-def set_own_notification_choices(actor: Actor, *, choices: dict[str, bool]) -> dict[str, bool]:
-    """Store which notifications the signed-in staff member wants (every known key)."""
-    if not actor.is_staff:
-        raise not_found()
-    unknown = set(choices) - set(PREFERENCES)
-    if unknown:
-        raise invalid(
-            "choices",
-            gettext_lazy("Unknown notification: %(names)s.")
-            % {"names": ", ".join(sorted(unknown))},
-        )
-    stored = {name: bool(choices.get(name, False)) for name in PREFERENCES}
-    with transaction.atomic(durable=True):
-        membership = (
-            Membership.objects.select_for_update()
-            .filter(pk=actor.own_membership_id, partner_id=actor.workspace_id)
-            .first()
-        )
-        if membership is None:
-            raise not_found()
-        if membership.notifications != stored:
-            membership.notifications = stored
-            membership.save(update_fields=["notifications"])
-            audit.record(actor, "membership.notifications_changed", membership, data=stored)
-    return stored
