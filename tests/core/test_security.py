@@ -118,5 +118,5 @@ def test_production_cookies_are_secure() -> None:
         "True",
         "True",
         "True",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "partnerdesk.accounts.hashers.Argon2PasswordHasher",
     ], result.stderr
