@@ -89,21 +89,31 @@ class Connection:
             self._conn = None
 
 
+def _steps(made: Request | list[Request]) -> list[Request]:
+    return [made] if isinstance(made, Request) else made
+
+
 def measure(
     base_url: str,
-    make_request: Callable[[int], Request],
+    make_request: Callable[[int], Request | list[Request]],
     *,
     concurrency: int = 1,
     requests: int = 200,
     max_seconds: float = 30.0,
     warmup: int = 5,
     expect: tuple[int, ...] = (200,),
+    timeout: float = 120.0,
 ) -> Stats:
     """Send up to `requests` requests (`make_request(i)` builds the i-th) from `concurrency`
-    threads, stopping early after `max_seconds`. `warmup` requests go first, unmeasured."""
-    warm = Connection(base_url)
+    threads, stopping early after `max_seconds`. `warmup` requests go first, unmeasured.
+
+    `make_request(i)` may give a list: a page a browser shows only after several requests (the
+    HTML, then the JSON its script fetches), sent one after the other on the connection and
+    timed as one; a step answering other than `expect` makes the whole load an error."""
+    warm = Connection(base_url, timeout=timeout)
     for i in range(warmup):
-        warm.send(make_request(-1 - i))
+        for request in _steps(make_request(-1 - i)):
+            warm.send(request)
     warm.close()
 
     counter = itertools.count()
@@ -114,29 +124,35 @@ def measure(
     deadline = time.perf_counter() + max_seconds
 
     def worker() -> None:
-        conn = Connection(base_url)
+        conn = Connection(base_url, timeout=timeout)
         try:
             while time.perf_counter() < deadline:
                 with lock:
                     i = next(counter)
                 if i >= requests:
                     return
-                request = make_request(i)
+                steps = _steps(make_request(i))
                 began = time.perf_counter()
-                try:
-                    status, _headers, body = conn.send(request)
-                except Exception as error:  # counted and reported, not raised
+                failure = ""
+                for request in steps:
+                    try:
+                        status, _headers, body = conn.send(request)
+                    except Exception as error:  # counted and reported, not raised
+                        failure = f"{request.method} {request.path}: {error!r}"
+                        status = 0
+                    else:
+                        if status not in expect:
+                            failure = f"{request.method} {request.path}: {status} {body[:300]!r}"
                     with lock:
-                        statuses["exception"] += 1
-                        errors.append(f"{request.method} {request.path}: {error!r}")
-                    continue
+                        statuses[str(status) if status else "exception"] += 1
+                    if failure:
+                        break
                 took = (time.perf_counter() - began) * 1000
                 with lock:
-                    statuses[str(status)] += 1
-                    if status in expect:
-                        latencies.append(took)
+                    if failure:
+                        errors.append(failure)
                     else:
-                        errors.append(f"{request.method} {request.path}: {status} {body[:300]!r}")
+                        latencies.append(took)
         finally:
             conn.close()
 
@@ -230,13 +246,14 @@ class Scenario:
     peer, so they line up); `make_request(i)` builds the i-th request (i < 0 for warm-up)."""
 
     name: str
-    make_request: Callable[[int], Request]
+    make_request: Callable[[int], Request | list[Request]]
     concurrency: int = 1
     requests: int = 100
     max_seconds: float = 20.0
     warmup: int = 3
     expect: tuple[int, ...] = (200,)
     note: str = ""
+    timeout: float = 120.0  # seconds one request may take
 
     def run(self, base_url: str) -> Stats:
         return measure(
@@ -247,4 +264,5 @@ class Scenario:
             max_seconds=self.max_seconds,
             warmup=self.warmup,
             expect=self.expect,
+            timeout=self.timeout,
         )

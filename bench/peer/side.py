@@ -15,7 +15,8 @@ django-helpdesk's code is installed into bench/var/peer-venv (git-ignored), neve
   100k tickets. There is no worker process: django-helpdesk sends its mail inside the request
   (to the dummy backend here) and polls mailboxes from cron, which the bench does not run.
 - `scenarios()`: the common scenario names; where a browser needs two requests to show the
-  rows (the page, then its DataTables or API JSON), both are timed as one (`PageLoad`).
+  rows (the page, then its DataTables or API JSON), both are timed as one (a scenario's
+  `make_request` gives both: `load.measure` sends them in turn).
 
 By hand (any python3.11; SQLite needs nothing else, PostgreSQL needs psycopg):
     python bench/peer/side.py --smoke                 # 2,000 tickets on SQLite, tiny counts
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -35,10 +35,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +47,7 @@ if str(BENCH) not in sys.path:
 
 import content  # noqa: E402
 import servers  # noqa: E402
-from load import Browser, Connection, Request, Scenario, Stats, percentile  # noqa: E402
+from load import Browser, Connection, Request, Scenario  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 VAR = BENCH / "var"
@@ -117,111 +114,6 @@ def _log(message: str) -> None:
 
 def _tickets_in(size: str) -> int:
     return content.SIZES.get(size) or int(size)
-
-
-# --- measuring a page that needs more than one request ----------------------------------------
-
-
-@dataclass(frozen=True)
-class PageLoad(Scenario):
-    """A page a browser shows only after several requests (the HTML, then the JSON its script
-    fetches for the rows): `steps(i)` gives them, sent one after the other on one keep-alive
-    connection and timed as one. Statistics as `load.measure` keeps them; a step answering
-    other than `expect` makes the whole load an error."""
-
-    steps: Callable[[int], list[Request]] = field(default=lambda i: [])
-    timeout: float = 120.0  # seconds one request may take (load.measure's connections: 120)
-
-    def run(self, base_url: str) -> Stats:
-        return measure_steps(
-            base_url,
-            self.steps,
-            timeout=self.timeout,
-            concurrency=self.concurrency,
-            requests=self.requests,
-            max_seconds=self.max_seconds,
-            warmup=self.warmup,
-            expect=self.expect,
-        )
-
-
-def measure_steps(
-    base_url: str,
-    steps: Callable[[int], list[Request]],
-    *,
-    concurrency: int,
-    requests: int,
-    max_seconds: float,
-    warmup: int,
-    expect: tuple[int, ...],
-    timeout: float = 120.0,
-) -> Stats:
-    warm = Connection(base_url, timeout=timeout)
-    for i in range(warmup):
-        for request in steps(-1 - i):
-            warm.send(request)
-    warm.close()
-
-    counter = itertools.count()
-    lock = threading.Lock()
-    latencies: list[float] = []
-    statuses: Counter[str] = Counter()
-    errors: list[str] = []
-    deadline = time.perf_counter() + max_seconds
-
-    def worker() -> None:
-        conn = Connection(base_url, timeout=timeout)
-        try:
-            while time.perf_counter() < deadline:
-                with lock:
-                    i = next(counter)
-                if i >= requests:
-                    return
-                began = time.perf_counter()
-                failure = ""
-                for request in steps(i):
-                    try:
-                        status, _headers, body = conn.send(request)
-                    except Exception as error:  # counted, reported, not raised
-                        failure = f"{request.method} {request.path}: {error!r}"
-                        status = 0
-                    else:
-                        if status not in expect:
-                            failure = f"{request.method} {request.path}: {status} {body[:300]!r}"
-                    with lock:
-                        statuses[str(status) if status else "exception"] += 1
-                    if failure:
-                        break
-                took = (time.perf_counter() - began) * 1000
-                with lock:
-                    if failure:
-                        errors.append(failure)
-                    else:
-                        latencies.append(took)
-        finally:
-            conn.close()
-
-    began = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - began
-    latencies.sort()
-    return Stats(
-        requests=len(latencies),
-        errors=len(errors),
-        seconds=round(seconds, 3),
-        per_second=round(len(latencies) / seconds, 2) if seconds else 0.0,
-        p50_ms=round(percentile(latencies, 0.50), 2),
-        p95_ms=round(percentile(latencies, 0.95), 2),
-        p99_ms=round(percentile(latencies, 0.99), 2),
-        max_ms=round(latencies[-1], 2) if latencies else 0.0,
-        concurrency=concurrency,
-        statuses=dict(statuses),
-        first_error=errors[0] if errors else "",
-    )
 
 
 # --- the side -------------------------------------------------------------------------------
@@ -546,10 +438,9 @@ class PeerSide:
             self._rows(query_path, deep),
         )
         return [
-            PageLoad(
+            Scenario(
                 "queue_first",
-                lambda i: shell,
-                steps=lambda i: [shell, rows],
+                lambda i: [shell, rows],
                 note=(
                     "2 requests timed as one: the list page /tickets/?status=1&status=2, then "
                     "its DataTables JSON (25 rows, DataTables' default order: id ascending)"
@@ -590,10 +481,9 @@ class PeerSide:
         if not json.loads(listing)["results"]:
             raise RuntimeError("the contact has no tickets")
         return [
-            PageLoad(
+            Scenario(
                 "customer_list",
-                lambda i: steps[0],
-                steps=lambda i: steps,
+                lambda i: steps,
                 note=(
                     "2 requests timed as one: /tickets/my-tickets/ then /api/user_tickets/ "
                     "(25 rows, newest first, closed ones too: the page hides them in the "
@@ -614,10 +504,9 @@ class PeerSide:
             raise RuntimeError("the API lists no follow-ups")
         listing = self._get("/api/tickets/")
         return [
-            PageLoad(
+            Scenario(
                 "api_list",
                 lambda i: listing,
-                steps=lambda i: [listing],
                 requests=2,
                 warmup=0,
                 max_seconds=150,
@@ -658,10 +547,9 @@ class PeerSide:
                 raise RuntimeError(f"no ticket found for {word!r}")
             shell, rows = self._get(page_path), self._rows(query_path)
             out.append(
-                PageLoad(
+                Scenario(
                     name,
-                    lambda i, shell=shell: shell,
-                    steps=lambda i, shell=shell, rows=rows: [shell, rows],
+                    lambda i, shell=shell, rows=rows: [shell, rows],
                     note=(
                         f"2 requests timed as one: /tickets/?q={word}, then its DataTables "
                         f"JSON (25 of {hits} tickets; icontains on ten columns)"
