@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 import content
+import gen_clocks
 import gen_rows
 import time_machine
 from django.contrib.auth.hashers import make_password
@@ -146,7 +147,7 @@ def _plan(system: Actor) -> uuid.UUID:
     )
     targets = [
         offering.TargetInput(severity=s, clock=c, minutes=m, business_hours=False)
-        for s, clocks in gen_rows.TARGETS.items()
+        for s, clocks in gen_clocks.TARGETS.items()
         for c, m in clocks.items()
     ]
     plan = offering.create_plan(
