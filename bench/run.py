@@ -233,6 +233,22 @@ def stem_for(kind: str, quick: bool, dev: bool) -> str:
 # --- the two targets --------------------------------------------------------------------------
 
 
+def _header(
+    bench: str, engine: str, sizes: list[str], counts: Counts, quick: bool, *, sides: list[str]
+) -> dict[str, Any]:
+    """What every results file starts with; each side's results go under its name, by size."""
+    return {
+        "bench": bench,
+        "engine": engine,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "quick": quick,
+        "machine": machine(),
+        "sizes": sizes,
+        "counts": counts.__dict__,
+        **{side: {} for side in sides},
+    }
+
+
 def bench_engine(
     engine: str,
     sizes: list[str],
@@ -243,16 +259,7 @@ def bench_engine(
     sla: dict[str, Any] | None,
     manifest: Path | None,
 ) -> dict[str, Any]:
-    results: dict[str, Any] = {
-        "bench": "partnerdesk",
-        "engine": engine,
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "quick": quick,
-        "machine": machine(),
-        "sizes": sizes,
-        "counts": counts.__dict__,
-        "partnerdesk": {},
-    }
+    results = _header("partnerdesk", engine, sizes, counts, quick, sides=["partnerdesk"])
     if not only or only & {"create_api", "floor_insert"}:
         say(f"floor on {engine}")
         results["floor"] = run_floor(engine, counts)
@@ -288,17 +295,7 @@ def bench_peer(
     if hasattr(peer, "quick"):
         peer.quick = quick
     ours = PartnerdeskSide(counts=counts, prepare_dataset=stand_in(manifest) if manifest else None)
-    results: dict[str, Any] = {
-        "bench": "peer",
-        "engine": engine,
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "quick": quick,
-        "machine": machine(),
-        "sizes": sizes,
-        "counts": counts.__dict__,
-        "partnerdesk": {},
-        "django-helpdesk": {},
-    }
+    results = _header("peer", engine, sizes, counts, quick, sides=["partnerdesk", peer.name])
     if not only or only & {"create_api", "floor_insert"}:
         results["floor"] = run_floor(engine, counts)
     side_only = only & SIDE_SCENARIOS
