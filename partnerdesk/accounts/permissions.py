@@ -43,6 +43,12 @@ CATALOGUE: dict[str, StrOrPromise] = {
     "customers.view": _("See customers, contacts and their support history"),
     "customers.manage": _("Create and change customers and contacts"),
     "customers.administer": _("Administer customers' services through admin relationships"),
+    "relationships.manage": _(
+        "Record admin relationships and security groups by hand, and who is in each group"
+    ),
+    "catalog.manage": _("Change the service catalog: portals, admin roles, escalation, fees"),
+    "connectors.manage": _("Connect the workspace to Microsoft and see the connectors' state"),
+    "health.broadcast": _("Send an incident's update to every linked ticket, and resolve them"),
     "tickets.view": _("See tickets"),
     "tickets.view_internal": _("See internal notes"),
     "tickets.create": _("File tickets"),
@@ -71,6 +77,7 @@ _AGENT = {
     "tickets.manage",
     "reports.view",
     "mail.triage",
+    "health.broadcast",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -81,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {
             "customers.manage",
             "customers.administer",
+            "relationships.manage",
             "escalations.create",
             "escalations.create_azure",
         }

@@ -6,8 +6,12 @@ from ninja import NinjaAPI
 
 from partnerdesk.accounts.api import router as accounts_router
 from partnerdesk.catalog.api import router as catalog_router
+from partnerdesk.connectors.api import router as connectors_router
 from partnerdesk.core.api import ActorAuth, install_error_handlers
 from partnerdesk.customers.api import router as customers_router
+from partnerdesk.customers.relationships.api import router as relationships_router
+from partnerdesk.customers.subscriptions.api import router as subscriptions_router
+from partnerdesk.health.api import router as health_router
 from partnerdesk.offering.api import router as offering_router
 from partnerdesk.offering.api_customers import router as offering_customers_router
 from partnerdesk.partners.api import router as partners_router
@@ -40,3 +44,7 @@ api.add_router("/", canned_router)
 api.add_router("/", offering_router)
 api.add_router("/", offering_customers_router)
 api.add_router("/", vendor_targets_router)
+api.add_router("/", subscriptions_router)
+api.add_router("/", relationships_router)
+api.add_router("/", health_router)
+api.add_router("/", connectors_router)

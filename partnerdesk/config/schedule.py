@@ -43,4 +43,19 @@ JOBS: list[PeriodicJob] = [
         task="partnerdesk.tickets.tasks.sweep_sla",
         every=timedelta(minutes=1),
     ),
+    PeriodicJob(
+        name="customers.warn_expiring_relationships",
+        task="partnerdesk.customers.relationships.tasks.warn_expiring_relationships",
+        every=timedelta(hours=1),
+    ),
+    PeriodicJob(
+        name="connectors.sync_health",
+        task="partnerdesk.connectors.tasks.sync_health",
+        every=timedelta(minutes=2),
+    ),
+    PeriodicJob(
+        name="connectors.sync_partner_center",
+        task="partnerdesk.connectors.tasks.sync_partner_center",
+        every=timedelta(minutes=30),
+    ),
 ]

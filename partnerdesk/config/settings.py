@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "partnerdesk.customers",
     "partnerdesk.accounts",
     "partnerdesk.catalog",
+    "partnerdesk.connectors",
+    "partnerdesk.health",
     "partnerdesk.offering",
     "partnerdesk.sla",
     "partnerdesk.tickets",

@@ -17,6 +17,12 @@ urlpatterns = [
     path("", include("partnerdesk.offering.urls")),
     # /settings/vendor-targets/
     path("", include("partnerdesk.sla.urls")),
+    # customers' services, admin relationships, health and the vendor connection (issue 8)
+    path("", include("partnerdesk.catalog.urls")),
+    path("", include("partnerdesk.customers.subscriptions.urls")),
+    path("", include("partnerdesk.customers.relationships.urls")),
+    path("", include("partnerdesk.health.urls")),
+    path("", include("partnerdesk.connectors.urls")),
     path("", include("partnerdesk.web.urls")),
 ]
 

@@ -160,3 +160,34 @@ class WorkerHeartbeat(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["last_seen_at"], name="heartbeat_last_seen")]
+
+
+class FeedState(models.Model):
+    """When one vendor feed last succeeded and last failed, per workspace or per customer: pages
+    show the last good data with its age, and what went wrong since (core.feeds)."""
+
+    partner_id = models.UUIDField()
+    feed = models.CharField(max_length=30)
+    # Empty for a workspace-wide feed; the customer for one read in a customer's tenant.
+    customer_id = models.UUIDField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Empty after a success; otherwise what went wrong, for people (no secrets).
+    last_error = models.TextField(blank=True)
+    error_code = models.CharField(max_length=40, blank=True)  # consent_expired, timeout, …
+    # Small per-feed results with no table of their own (a customer's managed-service links).
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner_id", "feed"],
+                condition=models.Q(customer_id__isnull=True),
+                name="feed_state_once",
+            ),
+            models.UniqueConstraint(
+                fields=["partner_id", "feed", "customer_id"],
+                condition=models.Q(customer_id__isnull=False),
+                name="feed_state_customer_once",
+            ),
+        ]

@@ -14,6 +14,8 @@ class Customer(PartnerOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("company name"), max_length=200)
     tenant_id = models.UUIDField(_("tenant id"), null=True, blank=True)
+    # The tenant's default domain (contoso.onmicrosoft.com): admin portals open with it.
+    default_domain = models.CharField(_("default domain"), max_length=253, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)  # ISO 3166-1 alpha-2
     language = models.CharField(_("language"), max_length=10, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
@@ -97,3 +99,11 @@ class Contact(PartnerOwned):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+from .models_services import AccessAssignment as AccessAssignment  # noqa: E402
+from .models_services import AdminRelationship as AdminRelationship  # noqa: E402
+from .models_services import RelationshipRole as RelationshipRole  # noqa: E402
+from .models_services import SecurityGroup as SecurityGroup  # noqa: E402
+from .models_services import SecurityGroupMember as SecurityGroupMember  # noqa: E402
+from .models_services import Subscription as Subscription  # noqa: E402
