@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from partnerdesk.core.api import actor_of
+
 from . import selectors
 from .models import Service
 
@@ -31,7 +33,7 @@ class ServicePage(Schema):
 def list_services(
     request: HttpRequest, cursor: str | None = None, limit: int = Query(200, ge=1, le=200)
 ) -> ServicePage:
-    page = selectors.service_page(cursor=cursor, limit=limit)
+    page = selectors.service_page(actor_of(request), cursor=cursor, limit=limit)
     return ServicePage(
         items=[ServiceOut.build(s) for s in page.items], next_cursor=page.next_cursor
     )

@@ -304,7 +304,7 @@ class _Playback:
             severity=story.severity,
             channel=channel,
             requester=requester if story.filed_by else None,
-            service=service_by_code(story.service) if story.service else None,
+            service=service_by_code(actor, story.service) if story.service else None,
             tags=story.tags if story.filed_by else (),
         )
         return filed.ticket

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.catalog.models import Service
 from partnerdesk.catalog.selectors import all_services
+from partnerdesk.core.actor import Actor
 from partnerdesk.tickets.attachments import ALLOWED_TYPES, Rejected, check_upload, max_bytes
 from partnerdesk.tickets.enums import Category, Severity
 
@@ -93,16 +94,17 @@ class NewRequestForm(forms.Form):
     )
     service = ServiceChoiceField(
         label=_("Which service does it concern?"),
-        queryset=all_services(),
+        queryset=None,  # the actor's catalog, set in __init__
         required=False,
         empty_label=_("Not sure, or none"),
     )
     attachments = FilesField(label=_("Attachments (optional)"))
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = files_help()
+        self.fields["service"].queryset = all_services(actor)  # type: ignore[attr-defined]
 
 
 class ReplyForm(forms.Form):

@@ -116,7 +116,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         initial = {"form_token": form_tokens.issue(request)}
         initial.update(_follow_up_initial(actor, request.GET.get("about")))
-        return _new_form_page(request, actor, NewRequestForm(initial=initial))
+        return _new_form_page(request, actor, NewRequestForm(initial=initial, actor=actor))
 
     token = request.POST.get("form_token", "")
     earlier = form_tokens.filed_with(request, token)
@@ -125,7 +125,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
         return redirect("portal:ticket", ticket_id=earlier)
     if form_tokens.is_pending(request, token):
         return _being_sent(request)
-    form = NewRequestForm(request.POST, request.FILES)
+    form = NewRequestForm(request.POST, request.FILES, actor=actor)
     if not form.is_valid():
         return _retry(request, actor, form, token)
     claimed = form_tokens.claim(request, token)

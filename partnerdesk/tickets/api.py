@@ -49,10 +49,10 @@ LIMIT = Query(50, ge=1, le=200)
 QUEUE_SORT = Query(None, description="Default: the queue's own (breaching: due; others: activity).")
 
 
-def _service(code: str | None) -> Service | None:
+def _service(actor: Actor, code: str | None) -> Service | None:
     if code is None:
         return None
-    service = service_by_code(code)
+    service = service_by_code(actor, code)
     if service is None:
         raise invalid("service", _("Unknown service; see GET /api/v1/services."))
     return service
@@ -157,7 +157,7 @@ def file_ticket(request: HttpRequest, payload: TicketIn) -> Status:
         description=payload.description,
         category=payload.category,
         severity=payload.severity,
-        service=_service(payload.service),
+        service=_service(actor, payload.service),
         channel=payload.channel,
         tags=payload.tags,
     )
@@ -189,7 +189,7 @@ def patch_ticket(request: HttpRequest, ticket_id: str, payload: TicketPatch) -> 
         severity=given.get("severity"),
         category=given.get("category"),
         subject=given.get("subject"),
-        service=_service(given["service"]) if given.get("service") else None,
+        service=_service(actor, given["service"]) if given.get("service") else None,
         clear_service="service" in given and given["service"] is None,
         assignee=access.get_assignable_staff_for(actor, given["assignee_id"])
         if assignee_given and given["assignee_id"]

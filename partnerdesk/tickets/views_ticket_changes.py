@@ -157,7 +157,7 @@ def _severity(actor: Actor, ticket: Ticket, request: HttpRequest) -> None:
 
 
 def _details(actor: Actor, ticket: Ticket, request: HttpRequest) -> None:
-    services = [(s.code, s.name) for s in all_services()]
+    services = [(s.code, s.name) for s in all_services(actor)]
     form = DetailsForm(request.POST, services=services)
     if not form.is_valid():
         raise _Invalid(details_form=form)
@@ -166,7 +166,7 @@ def _details(actor: Actor, ticket: Ticket, request: HttpRequest) -> None:
         actor,
         ticket,
         category=form.cleaned_data["category"],
-        service=service_by_code(code) if code else None,
+        service=service_by_code(actor, code) if code else None,
         clear_service=not code,
     )
 

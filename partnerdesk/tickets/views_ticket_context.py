@@ -156,7 +156,7 @@ def page_context(actor: Actor, ticket: Ticket, **overrides: Any) -> dict[str, An
     can_manage = actor.has("tickets.manage") and actor.is_staff
     names = selectors.staff_names(actor)
     watchers = selectors.watchers_of(actor, ticket)
-    services = {s.code: s.name for s in all_services()}
+    services = {s.code: s.name for s in all_services(actor)}
     now = clock.now()
     context: dict[str, Any] = {
         "ticket": ticket,
