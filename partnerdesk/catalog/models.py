@@ -63,6 +63,8 @@ class ServiceProfile(models.Model):
     # Entra role template ids, any one of which lets an agent administer the service.
     admin_roles = models.JSONField(_("admin roles"), default=list)
     escalation = models.CharField(_("escalation"), max_length=20, choices=Escalation.choices)
+    # {instance: Escalation value} where an instance escalates differently (21Vianet).
+    escalation_by_instance = models.JSONField(_("escalation per instance"), default=dict)
     vendor_fee = models.CharField(_("vendor support"), max_length=10, choices=VendorFee.choices)
     # Service names in the vendors' health feeds (Graph `service`, Partner Center `workload`).
     health_names = models.JSONField(_("names in health feeds"), default=list)

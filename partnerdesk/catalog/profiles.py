@@ -37,9 +37,33 @@ class EffectiveProfile:
     source: str = ""
     is_default: bool = True
     extra: dict[str, str] = field(default_factory=dict)
+    # {instance: Escalation value} where the instance escalates differently (21Vianet).
+    escalation_by_instance: dict[str, str] = field(default_factory=dict)
 
     def portal(self, instance: str) -> Portal:
         return self.portals.get(instance, Portal())
+
+    def escalation_for(self, instance: str) -> str:
+        """How the service escalates on `instance` (21Vianet: to 21Vianet)."""
+        return self.escalation_by_instance.get(instance, self.escalation)
+
+
+def check_template(template: str) -> str | None:
+    """Why a link template is not acceptable, or None: it must be an https URL whose only
+    placeholders are {tenant_id} and {domain}. An empty template is fine (no such page)."""
+    if not template:
+        return None
+    if not template.startswith("https://") or len(template) <= len("https://"):
+        return "https"
+    if any(ch.isspace() for ch in template):
+        return "spaces"
+    try:
+        names = template_fields(template)
+    except ValueError:
+        return "malformed"
+    if names - PLACEHOLDERS:
+        return "placeholder"
+    return None
 
 
 def template_fields(template: str) -> set[str]:

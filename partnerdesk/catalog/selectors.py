@@ -47,6 +47,7 @@ def _default_profile(code: str) -> EffectiveProfile:
         health_names=tuple(data.get("health_names", ())),
         source=str(data.get("source", "")),
         is_default=True,
+        escalation_by_instance=dict(data.get("escalation_by_instance", {})),
     )
 
 
@@ -61,6 +62,7 @@ def _from_row(row: ServiceProfile) -> EffectiveProfile:
         notes=row.notes,
         source="edited",
         is_default=False,
+        escalation_by_instance=dict(row.escalation_by_instance or {}),
     )
 
 

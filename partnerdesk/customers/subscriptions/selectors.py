@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from partnerdesk.catalog.models import Service
 from partnerdesk.core.actor import Actor
+from partnerdesk.core.pagination import Page, paginate
 
 from ..enums import SubscriptionStatus
 from ..models import Customer, Subscription
@@ -55,4 +56,16 @@ def customers_using(actor: Actor, service: Service) -> QuerySet[Customer]:
         .filter(family, subscriptions__status__in=SERVING_STATUSES)
         .distinct()
         .order_by("name", "id")
+    )
+
+
+def subscription_page(
+    actor: Actor, *, customer: Customer, cursor: str | None, limit: int | None
+) -> Page[Subscription]:
+    """A customer's subscriptions by offer name (staff, and the customer's own people)."""
+    return paginate(
+        visible_subscriptions(actor).filter(customer_id=customer.pk).select_related("service"),
+        order=["offer_name", "id"],
+        cursor=cursor,
+        limit=limit,
     )
