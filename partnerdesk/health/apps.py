@@ -7,3 +7,6 @@ class HealthConfig(AppConfig):
     label = "health"
     verbose_name = _("Service health")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .actions import links  # noqa: F401  subscribes to ticket.filed (check health first)

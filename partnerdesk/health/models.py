@@ -123,3 +123,32 @@ class IncidentBroadcast(PartnerOwned):
         "accounts.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField(_("sent"))
+    # The sender's form token or Idempotency-Key: sending the same form again resumes this
+    # broadcast (tickets already replied to are skipped) instead of starting another.
+    key = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "key"], condition=~models.Q(key=""), name="broadcast_key_once"
+            ),
+        ]
+
+
+class BroadcastDelivery(PartnerOwned):
+    """One ticket a broadcast replied to (and resolved): sending it again skips this ticket."""
+
+    broadcast = models.ForeignKey(
+        IncidentBroadcast, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(
+        "tickets.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "ticket"], name="broadcast_ticket_once"),
+        ]

@@ -151,7 +151,7 @@ def links_for_incident(actor: Actor, incident: Incident) -> QuerySet[TicketIncid
 def links_for_ticket(actor: Actor, ticket_id: uuid.UUID) -> QuerySet[TicketIncidentLink]:
     """Links of one ticket (the caller fetched the ticket through tickets.access)."""
     links = TicketIncidentLink.objects.filter(
-        partner_id=actor.partner_id, ticket_id=ticket_id
+        partner_id=actor.workspace_id, ticket_id=ticket_id
     ).select_related("incident__service")
     if actor.is_customer:
         links = links.filter(state=LinkState.LINKED)
@@ -161,7 +161,7 @@ def links_for_ticket(actor: Actor, ticket_id: uuid.UUID) -> QuerySet[TicketIncid
 def open_linked_counts(actor: Actor, incident_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     rows = (
         TicketIncidentLink.objects.filter(
-            partner_id=actor.partner_id,
+            partner_id=actor.workspace_id,
             incident_id__in=incident_ids,
             state=LinkState.LINKED,
             ticket__is_open=True,

@@ -77,3 +77,33 @@ def tenant_incident(
         complete=False,
     )
     return Incident.objects.get(partner=ws.partner, vendor_id=vendor_id, customer=customer)
+
+
+def file(
+    ws: Workspace,
+    *,
+    by: str = "helpdesk_agent",
+    customer: str = "a",
+    service: str | None = "exchange-online",
+    channel: str | None = None,
+    subject: str = "Mail is not going out",
+) -> Any:
+    """A ticket filed through tickets.actions.file_ticket (customer people need contacts)."""
+    from partnerdesk.catalog.models import Service
+    from partnerdesk.tickets.actions import file_ticket
+    from tests.tickets.helpers import make_contacts
+
+    actor = ws.actor(by)
+    if actor.is_customer:
+        make_contacts(ws)
+        actor = ws.actor(by)
+    return file_ticket(
+        actor,
+        customer=ws.customers[customer],
+        subject=subject,
+        description="Since this morning.",
+        category="performance",
+        severity="B",
+        channel=channel or ("agent" if actor.is_staff else "portal"),
+        service=Service.objects.get(pk=service) if service else None,
+    ).ticket
