@@ -4,6 +4,7 @@ people are told none of this exists)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -14,6 +15,7 @@ from partnerdesk.accounts.permissions import STAFF_ROLES
 from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import not_found
+from partnerdesk.core.pagination import Page, paginate
 
 from ..entra_roles import HEALTH_READING_ROLES
 from ..enums import GRANTING_STATUSES, AutoExtend, RelationshipKind, RelationshipStatus
@@ -61,7 +63,7 @@ def _member_rows() -> QuerySet[SecurityGroupMember]:
     )
 
 
-def _members() -> Prefetch[SecurityGroupMember]:
+def _members() -> Prefetch[Any]:
     return Prefetch("memberships", queryset=_member_rows())
 
 
@@ -104,16 +106,25 @@ def overview(
     return list(rels.order_by("customer__name", "display_name", "id")[:OVERVIEW_LIMIT])
 
 
-def relationship_page_items(
-    actor: Actor, *, cursor_after: uuid.UUID | None, limit: int, customer: Customer | None = None
-) -> list[AdminRelationship]:
+def relationship_page(
+    actor: Actor, *, cursor: str | None, limit: int | None, customer: Customer | None = None
+) -> Page[AdminRelationship]:
+    """A page of relationships (all the actor sees, or one customer's), by id, with details."""
     require_staff(actor)
     rels = visible_relationships(actor)
     if customer is not None:
         rels = rels.filter(customer_id=customer.pk)
-    if cursor_after is not None:
-        rels = rels.filter(id__gt=cursor_after)
-    return list(with_details(rels).order_by("id")[: limit + 1])
+    return paginate(with_details(rels), order=["id"], cursor=cursor, limit=limit)
+
+
+def group_page(actor: Actor, *, cursor: str | None, limit: int | None) -> Page[SecurityGroup]:
+    require_staff(actor)
+    return paginate(
+        visible_groups(actor).prefetch_related(_members()),
+        order=["name", "id"],
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 def groups(actor: Actor) -> list[SecurityGroup]:
