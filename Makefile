@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEV    := PARTNERDESK_ENV=development
+SANDBOX_BIND ?= 127.0.0.1:8765
 TEST   := PARTNERDESK_ENV=test
 CHROMIUM := /usr/bin/chromium
 DOVECOT  := /usr/sbin/dovecot
@@ -24,8 +25,8 @@ $(STAMP): pyproject.toml
 run: install
 	$(DEV) $(BIN)/partnerdesk migrate --noinput -v0
 	$(DEV) $(BIN)/partnerdesk collectstatic --noinput -v0
-	$(DEV) $(BIN)/partnerdesk demo
-	$(DEV) $(BIN)/partnerdesk run
+	$(DEV) PARTNERDESK_SANDBOX_VENDOR_URL=http://$(SANDBOX_BIND) $(BIN)/partnerdesk demo
+	$(DEV) PARTNERDESK_SANDBOX_BIND=$(SANDBOX_BIND) $(BIN)/partnerdesk run
 
 lint: install
 	$(BIN)/ruff check partnerdesk tests bench

@@ -8,6 +8,7 @@ partnerdesk token create        make an API token for a person
 partnerdesk workspace create    set up a workspace and its first global admin
 partnerdesk demo                load the demo workspace once
 partnerdesk mail ingest         take one message from a mail server's pipe (stdin)
+partnerdesk sandbox-vendor      the sandbox vendor server (Partner Center, Graph, sign-in)
 partnerdesk migrate, check, …   any other Django management command
 """
 
@@ -22,6 +23,8 @@ EX_TEMPFAIL = 75
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerdesk.config.settings")
     args = sys.argv[1:]
+    if args[:1] == ["sandbox-vendor"]:
+        args = ["sandbox_vendor", *args[1:]]
     if args[:2] == ["mail", "ingest"]:
         # A mail server's pipe: whatever fails before the command runs (settings, imports) is
         # a temporary failure too, so the server keeps the message and tries again.

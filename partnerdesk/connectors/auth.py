@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
 import threading
 import time
@@ -62,7 +63,9 @@ def sandbox_endpoints(base_url: str) -> Endpoints:
 
 def default_endpoints(instance: str) -> Endpoints:
     """Where a workspace of `instance` signs in and reads; the sandbox when it is configured."""
-    sandbox = getattr(settings, "PARTNERDESK_SANDBOX_VENDOR_URL", "") or ""
+    sandbox = getattr(settings, "PARTNERDESK_SANDBOX_VENDOR_URL", None) or os.environ.get(
+        "PARTNERDESK_SANDBOX_VENDOR_URL", ""
+    )
     if sandbox:
         return sandbox_endpoints(sandbox)
     if instance == Instance.CHINA_21VIANET:

@@ -1,4 +1,5 @@
-"""`partnerdesk run`: the web server and a worker (with the scheduler) side by side."""
+"""`partnerdesk run`: the web server and a worker (with the scheduler) side by side, and the
+sandbox vendor server (unless PARTNERDESK_SANDBOX_VENDOR=0) so the demo shows live health."""
 
 from __future__ import annotations
 
@@ -19,10 +20,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("PARTNERDESK_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=1, help="Worker processes.")
+        parser.add_argument(
+            "--sandbox-bind", default=os.environ.get("PARTNERDESK_SANDBOX_BIND", "127.0.0.1:8765")
+        )
 
-    def handle(self, *args: Any, bind: str, workers: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, bind: str, workers: int, sandbox_bind: str, **options: Any
+    ) -> None:
         exe = [sys.executable, "-m", "partnerdesk.cli"]
-        children = [subprocess.Popen([*exe, "serve", "--bind", bind])]  # noqa: S603
+        children = []
+        if os.environ.get("PARTNERDESK_SANDBOX_VENDOR", "1") != "0":
+            sandbox = [*exe, "sandbox-vendor", "--bind", sandbox_bind]
+            sandbox += ["--clock-scale", os.environ.get("PARTNERDESK_SANDBOX_CLOCK_SCALE", "1")]
+            if os.environ.get("PARTNERDESK_SANDBOX_STATE"):
+                sandbox += ["--state", os.environ["PARTNERDESK_SANDBOX_STATE"]]
+            children.append(subprocess.Popen(sandbox))  # noqa: S603
+            os.environ.setdefault("PARTNERDESK_SANDBOX_VENDOR_URL", f"http://{sandbox_bind}")
+            self.stdout.write(f"Sandbox vendor at http://{sandbox_bind}/")
+        children.append(subprocess.Popen([*exe, "serve", "--bind", bind]))  # noqa: S603
         children += [subprocess.Popen([*exe, "worker"]) for _ in range(workers)]  # noqa: S603
         self.stdout.write(self.style.SUCCESS(f"Partnerdesk is running at http://{bind}/"))
         self.stdout.write("Press Ctrl+C to stop.")
