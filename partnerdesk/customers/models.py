@@ -101,6 +101,7 @@ class Contact(PartnerOwned):
         return f"{self.name} <{self.email}>"
 
 
+from .models_imports import ImportJob as ImportJob  # noqa: E402
 from .models_services import AccessAssignment as AccessAssignment  # noqa: E402
 from .models_services import AdminRelationship as AdminRelationship  # noqa: E402
 from .models_services import RelationshipRole as RelationshipRole  # noqa: E402

@@ -18,11 +18,11 @@ from partnerdesk.core import audit, clock, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import invalid, not_found
 
-from .. import checks
-from ..enums import SubscriptionSource, SubscriptionStatus
-from ..models import Customer, Subscription
-from .feed import CustomerData, SubscriptionData
-from .offers import service_for_offer
+from ... import checks
+from ...enums import SubscriptionSource, SubscriptionStatus
+from ...models import Customer, Subscription
+from ..feed import CustomerData, SubscriptionData
+from ..offers import service_for_offer
 
 logger = logging.getLogger(__name__)
 
