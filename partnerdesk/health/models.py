@@ -61,6 +61,7 @@ class Incident(PartnerOwned):
             models.Index(fields=["partner", "is_resolved", "-started_at"], name="incident_open"),
             models.Index(fields=["partner", "service", "is_resolved"], name="incident_by_service"),
             models.Index(fields=["customer", "is_resolved"], name="incident_by_customer"),
+            models.Index(fields=["partner", "-first_seen_at", "-id"], name="incident_list"),
         ]
 
     def __str__(self) -> str:

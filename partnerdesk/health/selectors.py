@@ -71,9 +71,10 @@ def affecting(
     codes = _services_with_family(
         set(subscribed_service_codes(actor, customer)) | set(service_codes)
     )
+    # Not visible_incidents: a service-wide incident of the service a ticket names affects the
+    # customer even when it does not subscribe to it (the customer was checked above).
     return (
-        visible_incidents(actor)
-        .filter(is_resolved=False)
+        Incident.objects.filter(partner_id=customer.partner_id, is_resolved=False)
         .filter(Q(scope=Scope.SERVICE_WIDE, service_id__in=codes) | Q(customer_id=customer.pk))
         .select_related("service")
         .order_by("-started_at", "vendor_id")
