@@ -9,7 +9,7 @@ from partnerdesk.core.actor import Actor
 from partnerdesk.core.pagination import Page, paginate
 
 from ..enums import SubscriptionStatus
-from ..models import Customer, Subscription
+from ..models import Customer, ImportJob, Subscription
 from ..selectors import visible_customers
 
 # A subscription in these states gives its service (a suspended one still has data and users
@@ -68,4 +68,15 @@ def subscription_page(
         order=["offer_name", "id"],
         cursor=cursor,
         limit=limit,
+    )
+
+
+def recent_imports(actor: Actor, *, limit: int = 20) -> list[ImportJob]:
+    """The workspace's latest imports (for those who may import)."""
+    if actor.partner_id is None or not actor.has("customers.manage"):
+        return []
+    return list(
+        ImportJob.objects.filter(partner_id=actor.partner_id)
+        .defer("content", "report")
+        .order_by("-created_at")[:limit]
     )
