@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "connectors"
-urlpatterns: list = []
+urlpatterns = [
+    path("settings/connectors/", views.settings_page, name="settings"),
+    path("settings/connectors/connect/", views.connect, name="connect"),
+    path("settings/connectors/callback/", views.callback, name="callback"),
+    path("settings/connectors/sync/", views.sync_now, name="sync"),
+]
