@@ -5,60 +5,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_membership_notification_choices'),
-        ('catalog', '0005_office_365'),
-        ('customers', '0007_import_job'),
-        ('health', '0001_initial'),
-        ('partners', '0003_support_website_label'),
-        ('tickets', '0008_ticket_all_by_activity'),
+        ("accounts", "0004_membership_notification_choices"),
+        ("catalog", "0005_office_365"),
+        ("customers", "0007_import_job"),
+        ("health", "0001_initial"),
+        ("partners", "0003_support_website_label"),
+        ("tickets", "0008_ticket_all_by_activity"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BroadcastDelivery',
+            name="BroadcastDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('resolved', models.BooleanField(default=False)),
-                ('sent_at', models.DateTimeField(verbose_name='sent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("resolved", models.BooleanField(default=False)),
+                ("sent_at", models.DateTimeField(verbose_name="sent")),
             ],
         ),
         migrations.AddField(
-            model_name='incidentbroadcast',
-            name='key',
+            model_name="incidentbroadcast",
+            name="key",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['partner', '-first_seen_at', '-id'], name='incident_list'),
+            model_name="incident",
+            index=models.Index(fields=["partner", "-first_seen_at", "-id"], name="incident_list"),
         ),
         migrations.AddConstraint(
-            model_name='incidentbroadcast',
-            constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('incident', 'key'), name='broadcast_key_once'),
+            model_name="incidentbroadcast",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("key", ""), _negated=True),
+                fields=("incident", "key"),
+                name="broadcast_key_once",
+            ),
         ),
         migrations.AddField(
-            model_name='broadcastdelivery',
-            name='broadcast',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='health.incidentbroadcast'),
+            model_name="broadcastdelivery",
+            name="broadcast",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="health.incidentbroadcast",
+            ),
         ),
         migrations.AddField(
-            model_name='broadcastdelivery',
-            name='message',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tickets.message'),
+            model_name="broadcastdelivery",
+            name="message",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="tickets.message",
+            ),
         ),
         migrations.AddField(
-            model_name='broadcastdelivery',
-            name='partner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.partner'),
+            model_name="broadcastdelivery",
+            name="partner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="partners.partner"
+            ),
         ),
         migrations.AddField(
-            model_name='broadcastdelivery',
-            name='ticket',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.ticket'),
+            model_name="broadcastdelivery",
+            name="ticket",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tickets.ticket"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='broadcastdelivery',
-            constraint=models.UniqueConstraint(fields=('broadcast', 'ticket'), name='broadcast_ticket_once'),
+            model_name="broadcastdelivery",
+            constraint=models.UniqueConstraint(
+                fields=("broadcast", "ticket"), name="broadcast_ticket_once"
+            ),
         ),
     ]
