@@ -103,3 +103,15 @@ def service_for_health_name(*, partner_id: uuid.UUID, name: str) -> Service | No
         if wanted in names or wanted == service.name.casefold():
             return service
     return None
+
+
+def profile_rows(actor: Actor) -> dict[str, ServiceProfile]:
+    """The workspace's own profiles by service code, with who changed each (settings page)."""
+    if actor.partner_id is None:
+        return {}
+    return {
+        row.service_id: row
+        for row in ServiceProfile.objects.filter(partner_id=actor.partner_id).select_related(
+            "updated_by__user"
+        )
+    }
