@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerdesk.catalog.models import Service
@@ -105,6 +106,15 @@ class NewRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = files_help()
         self.fields["service"].queryset = all_services(actor)  # type: ignore[attr-defined]
+        # Check health first: picking a service asks which incidents affect it (htmx).
+        self.fields["service"].widget.attrs.update(
+            {
+                "hx-get": reverse("health:portal_check"),
+                "hx-trigger": "change",
+                "hx-target": "#health-check",
+                "hx-swap": "innerHTML",
+            }
+        )
 
 
 class ReplyForm(forms.Form):

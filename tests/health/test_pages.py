@@ -147,3 +147,28 @@ def test_staff_cannot_open_portal_pages_and_contacts_not_console():
     contact = session_client(ws.member("contact"))
     assert contact.get(f"/desk/health/incidents/{incident.pk}/").status_code == 404
     assert contact.get("/desk/health/").status_code == 404
+
+
+def test_portal_form_asks_for_the_check_and_ticket_page_shows_the_link():
+    ws = make_workspace()
+    make_contacts(ws)
+    feed_incident(ws)
+    client = session_client(ws.member("contact"))
+    form = client.get("/portal/new/").content.decode()
+    assert 'hx-get="/portal/health/check/"' in form and 'id="health-check"' in form
+    token = form.split('name="form_token" value="')[1].split('"')[0]
+    response = client.post(
+        "/portal/new/",
+        {
+            "subject": "Mail stuck",
+            "description": "Outbox full",
+            "severity": "B",
+            "category": "performance",
+            "service": "exchange-online",
+            "form_token": token,
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert 'data-testid="portal-ticket-incidents"' in html and "EX226792" in html
+    assert "We are investigating." in html
