@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_customers, views_notices, views_queues, views_search
+from . import views, views_customers, views_new, views_notices, views_queues, views_search
 
 app_name = "tickets"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("queues/<slug:name>/", views_queues.queue, name="queue"),
     path("queues/<slug:name>/bulk/", views_queues.bulk, name="bulk"),
     path("search/", views_search.search, name="search"),
+    path("new/", views_new.new_ticket, name="new"),
     path("shortcuts/", views_search.shortcuts, name="shortcuts"),
     path("customers/", views_customers.customer_list, name="customers"),
     path("customers/<str:customer_id>/", views_customers.customer_page, name="customer"),
