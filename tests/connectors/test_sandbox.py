@@ -173,3 +173,20 @@ def test_a_workspace_sync_writes_only_its_own_rows(
         FeedState.objects.filter(partner_id=other_ws.partner.pk).count(),
     )
     assert before == after
+
+
+def test_tasks_fan_out_per_workspace_and_run_twice(
+    connected: Workspace, other_ws: Workspace, sandbox: Sandbox
+) -> None:
+    from partnerdesk.connectors import tasks
+
+    assert tasks.sync_health.call() == 1  # only the connected workspace
+    assert tasks.sync_partner_center.call() == 1
+    partner_id = str(connected.partner.pk)
+    first = tasks.sync_health_for.call(partner_id=partner_id)
+    second = tasks.sync_health_for.call(partner_id=partner_id)
+    assert first == second and "failed: -" in first
+    assert (
+        Incident.objects.filter(partner_id=connected.partner.pk, vendor_id="EX226792").count() == 1
+    )
+    assert tasks.sync_health_for.call(partner_id=str(other_ws.partner.pk)) == "not connected"
