@@ -25,6 +25,9 @@ from partnerdesk.offering import actions as offering_actions
 from partnerdesk.tickets import actions as ticket_actions
 from partnerdesk.tickets.models import Attachment, Ticket
 from tests.kit import CUSTOMER_PEOPLE, STAFF, Workspace, api_client, contacts_for, make_workspace
+from tests.test_isolation_health import incident_of
+from tests.test_isolation_relationships import relationship_of
+from tests.test_isolation_subscriptions import service_of, subscription_of
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +76,11 @@ class World:
                 "exception_id": self.offering["mine"]["exception"].pk,
                 "plan_id": self.offering["mine"]["plan"].pk,
                 "support_plan_id": self.offering["mine"]["plan"].pk,
+                "relationship_id": relationship_of(self.ws, key).pk,
+                "subscription_id": subscription_of(self.ws, key).pk,
+                "incident_id": incident_of(self.ws, key).pk,
+                # Services are not per customer: another workspace's own service.
+                "code": service_of(self.other).code,
             }
             return str(local[param])
         other = {
@@ -90,6 +98,10 @@ class World:
             "exception_id": self.offering["other"]["exception"].pk,
             "plan_id": self.offering["other"]["plan"].pk,
             "support_plan_id": self.offering["other"]["plan"].pk,
+            "relationship_id": relationship_of(self.other, "a").pk,
+            "subscription_id": subscription_of(self.other, "a").pk,
+            "incident_id": incident_of(self.other, "a").pk,
+            "code": service_of(self.other).code,
         }
         return str(other[param])
 
@@ -227,6 +239,10 @@ ID_PARAMS = {
     "exception_id",
     "plan_id",
     "support_plan_id",
+    "relationship_id",
+    "subscription_id",
+    "incident_id",
+    "code",
 }
 
 
@@ -403,6 +419,9 @@ def test_lists_hold_no_foreign_rows(world: World, method: str, path: str) -> Non
         world.canned["other"].body,
         world.offering["other"]["plan"].name,
         world.offering["other"]["calendar"].name,
+        service_of(world.other).code,
+        subscription_of(world.other, "a").offer_name,
+        incident_of(world.other, "a").title,
     }
 
     def customer_secrets(actor: str) -> set[str]:
@@ -448,6 +467,9 @@ def test_every_path_parameter_has_a_resolver(world: World) -> None:
         "calendar_id",
         "exception_id",
         "plan_id",
+        "relationship_id",
+        "subscription_id",
+        "code",
         # /vendor-targets/{instance}/{language}/{severity}/{kind}: plain values, not ids; the
         # workspace is always the caller's (tests/sla/test_vendor_api.py covers isolation).
         "instance",

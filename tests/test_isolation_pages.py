@@ -25,6 +25,8 @@ from partnerdesk.accounts.actions import invite_person
 from partnerdesk.accounts.models import Invitation
 from tests.kit import CUSTOMER_PEOPLE, STAFF, Workspace, session_client
 from tests.test_isolation_generated import World, _fingerprint, _snapshot, world  # noqa: F401
+from tests.test_isolation_health import incident_of
+from tests.test_isolation_relationships import group_of, relationship_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ PAGE_PREFIXES = ("desk/", "portal/", "settings/")
 ACTORS = [*STAFF, *CUSTOMER_PEOPLE, "anonymous"]
 # URL parameters that are not object ids (a queue's name); everything ending in _id must be
 # listed in EXTRA_FOREIGN or World.foreign, or this suite fails.
-PLAIN_PARAMS = {"name": "open"}
+PLAIN_PARAMS = {"name": "open", "code": "exchange-online"}
 
 
 def _walk(resolvers: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -158,6 +160,9 @@ EXTRA_FOREIGN: dict[str, Callable[[World], Any]] = {
     "plan_id": lambda w: _other_plan(w.other).pk,
     "exception_id": lambda w: _other_calendar_exception(w.other).pk,
     "notice_id": lambda w: _other_notice(w.other).pk,
+    "relationship_id": lambda w: relationship_of(w.other, "a").pk,
+    "group_id": lambda w: group_of(w.other).pk,
+    "incident_id": lambda w: incident_of(w.other, "a").pk,
 }
 
 

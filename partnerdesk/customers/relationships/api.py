@@ -110,26 +110,28 @@ class AssignmentIn(Schema):
 class RelationshipIn(Schema):
     customer_id: uuid.UUID
     name: str = Field(..., max_length=50)
-    kind: RelationshipKind = RelationshipKind.GDAP
-    status: RelationshipStatus = RelationshipStatus.ACTIVE
+    kind: str = Field(RelationshipKind.GDAP, max_length=10, description="gdap or dap.")
+    status: str = Field(
+        RelationshipStatus.ACTIVE, max_length=30, description="Graph's relationship status."
+    )
     roles: list[str] = Field(default_factory=list, max_length=100)
     assignments: list[AssignmentIn] = Field(default_factory=list, max_length=100)
     activated_at: datetime | None = None
     duration: str = Field("", max_length=20, description="ISO 8601, P1D..P2Y; or give ends_at.")
     ends_at: datetime | None = None
-    auto_extend: AutoExtend = AutoExtend.NONE
+    auto_extend: str = Field(AutoExtend.NONE, max_length=10, description="PT0S or P180D.")
 
 
 class RelationshipPatch(Schema):
     name: str | None = Field(None, max_length=50)
-    kind: RelationshipKind | None = None
-    status: RelationshipStatus | None = None
+    kind: str | None = Field(None, max_length=10)
+    status: str | None = Field(None, max_length=30)
     roles: list[str] | None = Field(None, max_length=100)
     assignments: list[AssignmentIn] | None = Field(None, max_length=100)
     activated_at: datetime | None = None
     duration: str | None = Field(None, max_length=20)
     ends_at: datetime | None = None
-    auto_extend: AutoExtend | None = None
+    auto_extend: str | None = Field(None, max_length=10)
 
 
 def _page(actor: Actor, page: selectors.Page[AdminRelationship]) -> RelationshipPage:

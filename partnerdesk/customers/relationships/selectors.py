@@ -4,17 +4,17 @@ people are told none of this exists)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from partnerdesk.accounts.models import Membership
 from partnerdesk.accounts.permissions import STAFF_ROLES
-from partnerdesk.core import clock
+from partnerdesk.core import clock, policies
 from partnerdesk.core.actor import Actor
-from partnerdesk.core.errors import not_found
+from partnerdesk.core.errors import forbidden, not_found
 from partnerdesk.core.pagination import Page, paginate
 
 from ..entra_roles import HEALTH_READING_ROLES
@@ -35,10 +35,13 @@ DAP_UNUSED_DAYS = 90
 OVERVIEW_LIMIT = 500
 
 
-def require_staff(actor: Actor) -> None:
-    """Relationships are the partner's business: customer people get 404, staff need
-    customers.view."""
+def require_staff(actor: Actor, *, listing: bool = False) -> None:
+    """Relationships are the partner's business: customer people get 404 (403 on the
+    workspace-wide lists, like every staff-only list), staff need customers.view."""
     if not (actor.is_staff or actor.is_system) or not actor.has("customers.view"):
+        if listing:
+            policies.require(actor, "customers.view")
+            raise forbidden()
         raise not_found()
 
 
@@ -110,7 +113,7 @@ def relationship_page(
     actor: Actor, *, cursor: str | None, limit: int | None, customer: Customer | None = None
 ) -> Page[AdminRelationship]:
     """A page of relationships (all the actor sees, or one customer's), by id, with details."""
-    require_staff(actor)
+    require_staff(actor, listing=customer is None)
     rels = visible_relationships(actor)
     if customer is not None:
         rels = rels.filter(customer_id=customer.pk)
@@ -118,7 +121,7 @@ def relationship_page(
 
 
 def group_page(actor: Actor, *, cursor: str | None, limit: int | None) -> Page[SecurityGroup]:
-    require_staff(actor)
+    require_staff(actor, listing=True)
     return paginate(
         visible_groups(actor).prefetch_related(_members()),
         order=["name", "id"],
