@@ -100,12 +100,12 @@ SCENARIO: dict[str, Any] = {
         {
             "id": GROUP_HELPDESK,
             "displayName": "Nordwind Helpdesk",
-            "members": ["lena@nordwind-it.example", "jonas@nordwind-it.example"],
+            "members": ["lena.fischer@nordwind-it.example", "jonas.weber@nordwind-it.example"],
         },
         {
             "id": GROUP_ADMINS,
             "displayName": "Nordwind Admin Agents",
-            "members": ["tim@nordwind-it.example"],
+            "members": ["jonas.weber@nordwind-it.example", "anna.berger@nordwind-it.example"],
         },
     ],
     "relationships": [
