@@ -27,6 +27,7 @@ from tests.kit import CUSTOMER_PEOPLE, STAFF, Workspace, session_client
 from tests.test_isolation_generated import World, _fingerprint, _snapshot, world  # noqa: F401
 from tests.test_isolation_health import incident_of
 from tests.test_isolation_relationships import group_of, relationship_of
+from tests.test_isolation_subscriptions import import_of
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +163,7 @@ EXTRA_FOREIGN: dict[str, Callable[[World], Any]] = {
     "notice_id": lambda w: _other_notice(w.other).pk,
     "relationship_id": lambda w: relationship_of(w.other, "a").pk,
     "group_id": lambda w: group_of(w.other).pk,
+    "job_id": lambda w: import_of(w.other).pk,
     "incident_id": lambda w: incident_of(w.other, "a").pk,
 }
 

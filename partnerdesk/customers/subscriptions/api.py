@@ -69,7 +69,7 @@ class SubscriptionPage(Schema):
 
 
 class SubscriptionIn(Schema):
-    offer_name: str = Field(..., max_length=200)
+    offer_name: str = Field("", max_length=200, description="Required.")
     service_code: str = Field("", max_length=60, description="Empty: guessed from the offer name.")
     quantity: int = Field(1, ge=0, le=actions.QUANTITY_MAX)
     status: str = Field("active", max_length=20)
