@@ -204,9 +204,17 @@ def broadcast(request: HttpRequest, incident_id: str, payload: BroadcastIn) -> S
     response=IncidentList,
     summary="The active incidents a ticket filed for this customer and service would link",
 )
-def check(request: HttpRequest, customer_id: str, service: str) -> IncidentList:
+def check(request: HttpRequest, customer_id: str = "", service: str = "") -> IncidentList:
+    """`customer_id` defaults to the organisation of customer people; staff name the customer.
+    Without a customer or a service the list is empty."""
     actor = actor_of(request)
+    if not customer_id and actor.is_customer and actor.customer_id is not None:
+        customer_id = str(actor.customer_id)
+    if not customer_id:
+        return IncidentList(items=[])
     customer = get_customer_for(actor, customer_id)
+    if not service:
+        return IncidentList(items=[])
     found = service_by_code(actor, service)
     if found is None:
         raise invalid("service", _("Unknown service; see GET /api/v1/services."))
