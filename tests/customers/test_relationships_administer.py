@@ -169,3 +169,14 @@ def test_get_without_csrf_does_not_redirect() -> None:
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 403
     assert not AuditEntry.objects.filter(action="customer.administered").exists()
+
+
+@pytest.mark.django_db
+def test_portal_origin_allowed_as_form_action_only_for_who_may_use_it() -> None:
+    world = make_world()
+    url = f"/desk/customers/{world.customer.pk}/services/"
+    mine = session_client(world.ws.member("admin_agent")).get(url)
+    policy = mine["Content-Security-Policy"]
+    assert "form-action 'self' https://admin.exchange.microsoft.com" in policy
+    theirs = session_client(world.ws.member("global_admin")).get(url)
+    assert "admin.exchange.microsoft.com" not in theirs["Content-Security-Policy"]

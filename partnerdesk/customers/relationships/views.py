@@ -5,6 +5,7 @@ relationships.manage (administer: customers.administer). Customer people get 404
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -40,6 +41,22 @@ def _manager(request: HttpRequest) -> Actor:
     if not actor.has(MANAGE):
         raise forbidden()
     return actor
+
+
+def _allow_portals(response: HttpResponse, links: list[str]) -> HttpResponse:
+    """The page's Administer forms POST here and are redirected (303) to the service's portal:
+    the strict CSP's form-action covers redirects, so the portals' origins are added on the
+    pages that hold such a form (only the links the agent may use)."""
+    origins = sorted(
+        {
+            f"{parts.scheme}://{parts.netloc}"
+            for parts in (urlsplit(link) for link in links if link)
+            if parts.scheme == "https" and parts.netloc
+        }
+    )
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response
 
 
 def _show_errors(form: Any, error: DomainError, renamed: dict[str, str]) -> None:
@@ -305,11 +322,10 @@ def group_member_remove(request: HttpRequest, group_id: str, membership_id: str)
 def services(request: HttpRequest, customer_id: str) -> HttpResponse:
     actor = _viewer(request)
     customer = get_customer_for(actor, customer_id)
-    return render(
-        request,
-        "relationships/services.html",
-        {"view": services_view(actor, customer), "customer": customer},
-    )
+    view = services_view(actor, customer)
+    response = render(request, "relationships/services.html", {"view": view, "customer": customer})
+    links = [r.decision.link for r in view.rows] + [m.decision.link for m in view.managed]
+    return _allow_portals(response, links)
 
 
 @console_page
@@ -333,11 +349,12 @@ def administer(request: HttpRequest, customer_id: str, code: str) -> HttpRespons
             status=403,
         )
     if request.method != "POST":
-        return render(
+        response = render(
             request,
             "relationships/administer.html",
             {"customer": customer, "name": name, "code": code, "decision": decision},
         )
+        return _allow_portals(response, [decision.link])
     relationship = access.get_relationship_for(actor, decision.relationship_id or "")
     actions.record_use(
         actor,
