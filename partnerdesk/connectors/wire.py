@@ -33,20 +33,20 @@ def get(obj: Any, *names: str, default: Any = None) -> Any:
     if not isinstance(obj, Mapping):
         return default
     for name in names:
-        if "." in name:
-            head, _, rest = name.partition(".")
-            inner = get(obj, head)
-            if isinstance(inner, Mapping):
-                value = get(inner, rest)
-                if value is not None:
-                    return value
-            continue
         if name in obj and obj[name] is not None:
             return obj[name]
         wanted = norm(name)
         for key, value in obj.items():
             if isinstance(key, str) and norm(key) == wanted and value is not None:
                 return value
+        if "." in name:
+            # A dotted name walks nested objects (OData's "@odata.nextLink" matched above).
+            head, _, rest = name.partition(".")
+            inner = get(obj, head)
+            if isinstance(inner, Mapping):
+                value = get(inner, rest)
+                if value is not None:
+                    return value
     return default
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
 
 from partnerdesk.connectors import sync
 from partnerdesk.connectors.models import ConnectionStatus, VendorConnection
@@ -190,3 +191,26 @@ def test_tasks_fan_out_per_workspace_and_run_twice(
         Incident.objects.filter(partner_id=connected.partner.pk, vendor_id="EX226792").count() == 1
     )
     assert tasks.sync_health_for.call(partner_id=str(other_ws.partner.pk)) == "not connected"
+
+
+def test_clients_follow_continuation_tokens_and_next_links(
+    connected: Workspace, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerdesk.connectors.graph import client as graph_client
+
+    monkeypatch.setattr(graph_client, "PAGE_SIZE", 1)
+    with sync._session(connected.partner.pk, "test") as session:
+        assert not isinstance(session, str)
+        customers = session.partner_center.customers(size=2)
+        assert {str(c.tenant_id) for c in customers} == {
+            scenario.HUBER,
+            scenario.STADTWERKE,
+            scenario.KANZLEI,
+        }
+        issues = session.graph.issues()
+        assert {"EX226792", "TM226801"} <= {i.vendor_id for i in issues}
+        groups = session.graph.groups()
+        assert len(groups) == 2 and all(g.member_emails for g in groups)
+    paths = [r["path"] for r in sandbox.state.requests]
+    assert paths.count("/partner_center/v1/customers") == 2
+    assert paths.count("/graph/v1.0/admin/serviceAnnouncement/issues") == len(issues)

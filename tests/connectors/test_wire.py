@@ -40,6 +40,7 @@ def test_get_finds_a_field_in_any_casing(parts: list[str], value: int) -> None:
 def test_get_walks_dotted_names_and_defaults() -> None:
     obj = {"CompanyProfile": {"tenant_id": "t"}, "startDateTime": None}
     assert wire.get(obj, "companyProfile.tenantId") == "t"
+    assert wire.get({"@odata.nextLink": "n"}, "@odata.nextLink") == "n"
     assert wire.get(obj, "startDateTime", default="x") == "x"
     assert wire.get(None, "a") is None
     assert wire.get([1], "a", default=0) == 0
