@@ -286,6 +286,12 @@ PARTNERDESK_MAIL_PARSE_MEMORY_BYTES = int(
 )
 PARTNERDESK_MAIL_PARSE_TIMEOUT = float(os.environ.get("PARTNERDESK_MAIL_PARSE_TIMEOUT", "10"))
 
+# --- vendor connectors ------------------------------------------------------------------------
+
+# The sandbox vendor server (`partnerdesk sandbox-vendor`; `partnerdesk run` starts one and sets
+# this for its children): when set, new Microsoft connections point at it instead of Microsoft.
+PARTNERDESK_SANDBOX_VENDOR_URL = os.environ.get("PARTNERDESK_SANDBOX_VENDOR_URL", "").rstrip("/")
+
 # --- background work --------------------------------------------------------------------------
 
 TASKS = {

@@ -8,4 +8,5 @@ urlpatterns = [
     path("settings/connectors/connect/", views.connect, name="connect"),
     path("settings/connectors/callback/", views.callback, name="callback"),
     path("settings/connectors/sync/", views.sync_now, name="sync"),
+    path("settings/connectors/banner/", views.consent_banner, name="banner"),
 ]

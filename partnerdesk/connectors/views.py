@@ -183,3 +183,16 @@ def sync_now(request: HttpRequest) -> HttpResponse:
     actions.request_sync(actor)
     messages.success(request, _("A sync was started; the feeds below update when it is done."))
     return redirect("connectors:settings")
+
+
+@console_page
+@allow("GET")
+def consent_banner(request: HttpRequest) -> HttpResponse:
+    """The owner's banner when Microsoft refused the stored consent (empty otherwise); loaded
+    after the page (htmx), so no page pays a query for it."""
+    actor = staff_actor(request)
+    return render(
+        request,
+        "connectors/_consent_banner.html",
+        {"problem": selectors.consent_problem(actor)},
+    )
