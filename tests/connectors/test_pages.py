@@ -123,3 +123,11 @@ def test_expired_consent_tells_the_owner_and_nothing_else_breaks(
     assert "Consent expired" in page
     for other in ("/desk/", "/settings/"):
         assert client.get(other).status_code in (200, 302), other
+    # Every console page loads the owner's banner after it; others get an empty fragment.
+    desk = client.get("/desk/").content.decode()
+    assert 'hx-get="/settings/connectors/banner/"' in desk
+    banner = client.get("/settings/connectors/banner/").content.decode()
+    assert 'data-testid="consent-banner"' in banner and "AADSTS50173" in banner
+    agent = session_client(connected.member("helpdesk_agent"))
+    assert "/settings/connectors/banner/" not in agent.get("/desk/").content.decode()
+    assert "consent-banner" not in agent.get("/settings/connectors/banner/").content.decode()
