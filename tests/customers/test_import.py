@@ -180,3 +180,19 @@ def test_the_command_line_prints_the_report_and_exits_1_on_failures(
     code, out = _command("customers", str(bad), "--workspace", ws.partner.slug, "--as", email)
     assert code == 1
     assert "line 2: updated" in out and "line 3: failed" in out
+
+
+def test_a_job_another_task_runs_is_left_alone_unless_resumed(ws: Workspace) -> None:
+    job = actions.start_import(
+        ws.actor("admin_agent"),
+        kind="customers",
+        file_name="x.csv",
+        raw=b"name\nA\nB\n",
+        enqueue=False,
+    )
+    ImportJob.objects.filter(pk=job.pk).update(status="running")
+    job.refresh_from_db()
+    assert actions.run_import(job).processed_rows == 0
+    assert actions.run_import(job, resume=True).status == "done"
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == ("done", 2)

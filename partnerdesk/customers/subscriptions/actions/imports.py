@@ -29,6 +29,7 @@ from .subscriptions import SubscriptionFields, import_subscription
 logger = logging.getLogger(__name__)
 
 BATCH = 50
+PROGRESS_STEPS = 50
 Progress = Callable[[ImportJob], None]
 
 
@@ -84,10 +85,22 @@ def job_by_id(job_id: str | uuid.UUID) -> ImportJob | None:
     return ImportJob.objects.filter(pk=pk).first()
 
 
-def run_import(job: ImportJob, *, progress: Progress | None = None) -> ImportJob:
+def run_import(
+    job: ImportJob, *, progress: Progress | None = None, resume: bool = False
+) -> ImportJob:
     """Process the job's remaining rows in batches, saving progress after each; safe to run
-    twice (a finished job is left as it is, an interrupted one resumes)."""
+    twice (a job already running or finished is left as it is). `resume` continues a job
+    left running by a crash, from its last saved batch."""
+    if job.status != ImportStatus.QUEUED and not resume:
+        return job
     if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return job
+    now = clock.now()
+    # Claim the job: of two tasks started for it, one processes it.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=ImportStatus.RUNNING, started_at=job.started_at or now
+    )
+    if not claimed:
         return job
     actor = Actor.system(partner_id=job.partner_id, reason=f"import {job.pk}")
     try:
@@ -95,12 +108,14 @@ def run_import(job: ImportJob, *, progress: Progress | None = None) -> ImportJob
     except DomainError as error:
         return _finish(job, ImportStatus.FAILED, error=_message(error))
     job.status = ImportStatus.RUNNING
-    job.started_at = job.started_at or clock.now()
+    job.started_at = job.started_at or now
     job.total_rows = len(parsed.rows)
     _save_progress(job)
     rows = parsed.rows[job.processed_rows :]
-    for start in range(0, len(rows), BATCH):
-        for line, values in rows[start : start + BATCH]:
+    # At most about PROGRESS_STEPS saves of the growing report, however long the file.
+    size = max(BATCH, len(parsed.rows) // PROGRESS_STEPS)
+    for start in range(0, len(rows), size):
+        for line, values in rows[start : start + size]:
             job.report.append(import_rows(actor, kind=job.kind, line=line, values=values))
             outcome = job.report[-1]["outcome"]
             if outcome == "created":
