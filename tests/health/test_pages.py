@@ -172,3 +172,18 @@ def test_portal_form_asks_for_the_check_and_ticket_page_shows_the_link():
     html = response.content.decode()
     assert 'data-testid="portal-ticket-incidents"' in html and "EX226792" in html
     assert "We are investigating." in html
+
+
+def test_ticket_page_panel_and_queue_banner():
+    ws = make_workspace()
+    subscribe(ws.customers["a"], "m365")
+    feed_incident(ws)
+    linked = file(ws)
+    suggested = file(ws, service=None, channel="email")
+    client = session_client(ws.member("helpdesk_agent"))
+    page = client.get(f"/desk/tickets/{linked.pk}/").content.decode()
+    assert 'data-testid="linked-incident"' in page and "EX226792" in page
+    page = client.get(f"/desk/tickets/{suggested.pk}/").content.decode()
+    assert 'data-testid="suggested-incident"' in page and 'data-testid="link-incident"' in page
+    queue = client.get("/desk/").content.decode()
+    assert 'data-testid="incident-banner"' in queue and "1 open ticket linked" in queue
