@@ -115,3 +115,19 @@ def test_imports_are_for_customer_managers_and_their_workspace(
     client = session_client(ws.member("global_admin"))
     assert client.get(f"/desk/imports/{job.pk}/").status_code == 404
     assert client.get(f"/desk/imports/{job.pk}/progress/").status_code == 404
+
+
+def test_a_form_sent_twice_imports_once(ws: Workspace) -> None:
+    client = session_client(ws.member("admin_agent"))
+    page = client.get("/desk/imports/").content.decode()
+    token = page.split('name="form_token" value="', 1)[1].split('"', 1)[0]
+
+    def send() -> object:
+        upload = SimpleUploadedFile("c.csv", b"name\nContoso\n", "text/csv")
+        return client.post(
+            "/desk/imports/", {"kind": "customers", "file": upload, "form_token": token}
+        )
+
+    first, second = send(), send()
+    assert first["Location"] == second["Location"]  # type: ignore[index]
+    assert ImportJob.objects.filter(partner=ws.partner).count() == 1

@@ -15,6 +15,7 @@ STATUS_CHOICES = [(s.value, s.label) for s in SubscriptionStatus if s != Subscri
 
 
 class SubscriptionForm(forms.Form):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     offer_name = forms.CharField(label=_("Offer"), max_length=200)
     service = forms.ChoiceField(label=_("Service"), required=False)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=0, initial=1)
@@ -40,6 +41,7 @@ class SubscriptionForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("CSV file"),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partnerdesk.catalog.selectors import all_services
-from partnerdesk.core import clock, policies
+from partnerdesk.core import clock, idempotency, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError, not_found
 from partnerdesk.core.http import allow
@@ -25,6 +26,27 @@ from .forms import ImportForm, SubscriptionForm
 
 MANAGE = "customers.manage"
 PAGE_SIZE = 100
+# Form tokens already used in this session: token -> what the submission made (a job id).
+USED = "console_import_tokens"
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def _reserve(request: HttpRequest, token: str) -> bool:
+    """Take the form's one-time token (a double click sends the form twice): True for the
+    first copy; a form without a token (no page ever showed it) always passes."""
+    if not token:
+        return True
+    return idempotency.reserve(
+        principal=f"console-form:{request.user.pk}", key=token, path=request.path
+    )
+
+
+def _release(request: HttpRequest, token: str) -> None:
+    if token:
+        idempotency.unreserve(principal=f"console-form:{request.user.pk}", key=token)
 
 
 def _show_errors(form: Any, error: DomainError) -> None:
@@ -85,14 +107,23 @@ def subscription_list(request: HttpRequest, customer_id: str) -> HttpResponse:
     actor = staff_actor(request)
     customer = get_customer_for(actor, customer_id)
     if request.method == "GET":
-        form = SubscriptionForm(services=_services(actor)) if actor.has(MANAGE) else None
+        form = (
+            SubscriptionForm(services=_services(actor), initial={"form_token": _token()})
+            if actor.has(MANAGE)
+            else None
+        )
         return _list_page(request, actor, customer, form)
     policies.require(actor, MANAGE)
     form = SubscriptionForm(request.POST, services=_services(actor))
     if form.is_valid():
+        token = form.cleaned_data["form_token"]
+        if not _reserve(request, token):
+            messages.info(request, _("This subscription was added already."))
+            return redirect("subscriptions:list", customer_id=customer.pk)
         try:
             actions.add_subscription(actor, customer=customer, values=_values(form))
         except DomainError as error:
+            _release(request, token)
             if error.status != 422:
                 raise
             _show_errors(form, error)
@@ -185,8 +216,12 @@ def _imports_page(request: HttpRequest, actor: Actor, form: ImportForm, status: 
 def import_list(request: HttpRequest) -> HttpResponse:
     actor = _importer(request)
     if request.method == "GET":
-        return _imports_page(request, actor, ImportForm())
+        return _imports_page(request, actor, ImportForm(initial={"form_token": _token()}))
     form = ImportForm(request.POST, request.FILES)
+    token = request.POST.get("form_token", "")[:64]
+    made: dict[str, str] = request.session.get(USED, {})
+    if token and token in made:
+        return redirect("subscriptions:import", job_id=made[token])
     if form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > csvfile.MAX_BYTES:
@@ -196,6 +231,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 % {"size": csvfile.MAX_BYTES // (1024 * 1024)},
             )
         else:
+            if not _reserve(request, token):
+                messages.info(request, _("This file is being imported already."))
+                return redirect("subscriptions:imports")
             try:
                 job = actions.start_import(
                     actor,
@@ -204,10 +242,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
                     raw=upload.read(),
                 )
             except DomainError as error:
+                _release(request, token)
                 if error.status not in (413, 422):
                     raise
                 form.add_error("file", error.errors[0].message if error.errors else error.message)
             else:
+                if token:
+                    request.session[USED] = {**dict(list(made.items())[-19:]), token: str(job.pk)}
                 return redirect("subscriptions:import", job_id=job.pk)
     return _imports_page(request, actor, form, status=422)
 
