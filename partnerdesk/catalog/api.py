@@ -96,7 +96,7 @@ class ProfilePatch(Schema):
 
 
 class ServiceIn(Schema):
-    name: str = Field(..., max_length=120)
+    name: str = Field("", max_length=120, description="Required.")
     parent_code: str | None = Field(None, max_length=60)
     profile: ProfilePatch | None = None
 

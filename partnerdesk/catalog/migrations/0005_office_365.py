@@ -6,7 +6,8 @@ def seed(apps, schema_editor):
     Service = apps.get_model("catalog", "Service")
     Service.objects.update_or_create(
         code="office-365",
-        defaults={"name": "Office 365", "parent_id": "m365", "position": 13, "partner": None},
+        # Position 8 with Microsoft 365 Apps: after the Microsoft 365 family, before Dynamics.
+        defaults={"name": "Office 365", "parent_id": "m365", "position": 8, "partner": None},
     )
     # Dynamics 365 is also "CRM Online" (its name in the older health feeds).
     Service.objects.filter(code="dynamics-365", partner__isnull=True).update(
