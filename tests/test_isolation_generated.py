@@ -469,6 +469,7 @@ def test_every_path_parameter_has_a_resolver(world: World) -> None:
         "plan_id",
         "relationship_id",
         "subscription_id",
+        "incident_id",
         "code",
         # /vendor-targets/{instance}/{language}/{severity}/{kind}: plain values, not ids; the
         # workspace is always the caller's (tests/sla/test_vendor_api.py covers isolation).
