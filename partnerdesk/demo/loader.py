@@ -49,6 +49,7 @@ from .organisations import (
     DemoLogin,
 )
 from .script import Step, Story
+from .services import load_services
 from .stories_everyday import EVERYDAY_STORIES
 from .stories_international import INTERNATIONAL_STORIES
 from .stories_journeys import JOURNEY_STORIES
@@ -106,6 +107,8 @@ def _load() -> None:
     )
     playback.play(STORIES)
     _backdate_people(workspace.pk, before=playback.earliest - timedelta(days=60))
+    # After the stories: today's incidents must not link themselves to last month's tickets.
+    load_services(system, organisations=organisations, logins=logins, now=clock.now())
     # What the minutely sweep would have marked by now: warnings and breaches of open tickets.
     sweep_sla.call()
 
