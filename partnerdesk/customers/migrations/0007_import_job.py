@@ -7,37 +7,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_membership_notification_choices'),
-        ('customers', '0006_customer_default_domain_adminrelationship_and_more'),
-        ('partners', '0003_support_website_label'),
+        ("accounts", "0004_membership_notification_choices"),
+        ("customers", "0006_customer_default_domain_adminrelationship_and_more"),
+        ("partners", "0003_support_website_label"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('customers', 'Customers'), ('subscriptions', 'Subscriptions')], max_length=20, verbose_name='kind')),
-                ('file_name', models.CharField(max_length=200, verbose_name='file')),
-                ('content', models.TextField()),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('processed_rows', models.PositiveIntegerField(default=0, verbose_name='processed')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='created')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='updated')),
-                ('failed_count', models.PositiveIntegerField(default=0, verbose_name='failed')),
-                ('report', models.JSONField(default=list)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(verbose_name='created')),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.membership')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.partner')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("customers", "Customers"), ("subscriptions", "Subscriptions")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200, verbose_name="file")),
+                ("content", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                (
+                    "processed_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="processed"),
+                ),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="created")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="updated")),
+                ("failed_count", models.PositiveIntegerField(default=0, verbose_name="failed")),
+                ("report", models.JSONField(default=list)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(verbose_name="created")),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.membership",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partners.partner",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['partner', '-created_at'], name='import_by_created')],
+                "indexes": [
+                    models.Index(fields=["partner", "-created_at"], name="import_by_created")
+                ],
             },
         ),
     ]
