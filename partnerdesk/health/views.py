@@ -22,6 +22,7 @@ from partnerdesk.tickets.console import console_page, staff_actor
 
 from . import access, actions, selectors, selectors_pages
 from .forms import BroadcastForm, IncidentForm
+from .text import post_text
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -82,9 +83,7 @@ def _prefill(page: selectors_pages.IncidentPage) -> str:
         "status": incident.get_status_display(),
     }
     if page.posts:
-        import nh3
-
-        latest = nh3.clean(page.posts[0].body_html, tags=set()).strip()
+        latest = post_text(max(page.posts, key=lambda p: p.posted_at).body_html)
         if latest:
             text += "\n\n" + latest
     return text

@@ -23,6 +23,7 @@ from partnerdesk.customers.models import Customer
 from ..enums import ENDED_STATUSES, Classification, HealthStatus, LinkState, Scope, Source
 from ..feed import IncidentData, PostData
 from ..models import Incident, IncidentPost, TicketIncidentLink
+from ..text import post_text
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def _change_text(incident: Incident, *, resolved_now: bool, posts: list[Incident
     text = gettext("%(id)s changed: %(what)s") % {"id": incident.vendor_id, "what": what}
     if posts:
         latest = max(posts, key=lambda p: p.posted_at)
-        plain = nh3.clean(latest.body_html, tags=set()).strip()
+        plain = post_text(latest.body_html)
         if plain:
             text += "\n\n" + plain[:1500]
     return text

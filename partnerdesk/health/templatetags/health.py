@@ -12,8 +12,15 @@ from partnerdesk.core.actor import Actor
 
 from .. import selectors
 from ..enums import LinkState, Scope
+from ..text import post_text
 
 register = template.Library()
+
+
+@register.filter(name="post_text")
+def post_text_filter(body_html: str) -> str:
+    """A vendor post as plain text (paragraphs kept as new lines; escaped by the template)."""
+    return post_text(body_html or "")
 
 
 def _actor(context: Any) -> Actor | None:
