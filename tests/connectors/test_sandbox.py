@@ -4,6 +4,7 @@ failures that keep the last good data, and an expired consent."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -214,3 +215,17 @@ def test_clients_follow_continuation_tokens_and_next_links(
     paths = [r["path"] for r in sandbox.state.requests]
     assert paths.count("/partner_center/v1/customers") == 2
     assert paths.count("/graph/v1.0/admin/serviceAnnouncement/issues") == len(issues)
+
+
+def test_a_restarted_sandbox_keeps_the_vendors_history_and_consents(tmp_path: Path) -> None:
+    """The vendor's past never moves: after a restart (make run again) an incident started
+    when it did, its posts keep their times, and consents given before still work."""
+    from partnerdesk.connectors.sandbox.server import build_state
+
+    path = tmp_path / "sandbox.json"
+    first = build_state(state_file=str(path))
+    token = first.issue_refresh(client_id="app", tenant="t")
+    again = build_state(state_file=str(path))
+    assert again.started_at == first.started_at
+    assert abs(again.minute() - first.minute()) < 0.1
+    assert again.grant_for(token) is not None

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -590,7 +592,12 @@ class SandboxApp:
             elif knob == "reset":
                 state.throttle = state.fail = 0
                 state.requests.clear()
-            elif knob not in {"revoke", "expire", "seed"}:
+            elif knob == "restart":
+                # Play the scenario again from its start (the demo's outage, live once more).
+                state.started = time.monotonic()
+                state.started_at = datetime.now(UTC)
+                state.advanced_minutes = 0.0
+            elif knob not in {"revoke", "expire", "seed", "restart"}:
                 return _json(404, {"error": f"no knob {knob}"})
         if knob == "revoke":
             state.revoke_all()
@@ -598,4 +605,6 @@ class SandboxApp:
             state.revoke_all(expire=True)
         elif knob == "seed":
             state.seed(str(body.get("refresh_token", "")), client_id=str(body.get("client_id")))
+        elif knob == "restart":
+            state.save()
         return _json(200, {"ok": True, "minute": state.minute()})

@@ -40,6 +40,7 @@ def build_state(
         os.environ.get("PARTNERDESK_SANDBOX_REFRESH_TOKEN") or DEFAULT_REFRESH_TOKEN,
         client_id=DEMO_CLIENT_ID,
     )
+    state.save()  # the scenario's start, so a restart continues its clock
     return state
 
 

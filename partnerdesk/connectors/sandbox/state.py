@@ -164,6 +164,9 @@ class State:
                     for token, g in self.refresh.items()
                 },
                 "relationship_status": self.relationship_status,
+                # The scenario's clock keeps running across restarts: the vendor's history
+                # (when an incident started, when each post was made) never moves.
+                "started_at": self.started_at.isoformat(),
             }
         self.path.write_text(json.dumps(data, indent=1))
 
@@ -178,6 +181,14 @@ class State:
             for token, grant in (data.get("refresh") or {}).items():
                 self.refresh[token] = Grant(**grant)
             self.relationship_status.update(data.get("relationship_status") or {})
+            started_at = data.get("started_at")
+        if isinstance(started_at, str):
+            try:
+                then = datetime.fromisoformat(started_at)
+            except ValueError:
+                return
+            self.started_at = then
+            self.started = time.monotonic() - (datetime.now(UTC) - then).total_seconds()
 
 
 def pkce_ok(verifier: str, challenge: str, method: str) -> bool:

@@ -9,8 +9,10 @@ import subprocess
 import sys
 import time
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -32,8 +34,11 @@ class Command(BaseCommand):
         if os.environ.get("PARTNERDESK_SANDBOX_VENDOR", "1") != "0":
             sandbox = [*exe, "sandbox-vendor", "--bind", sandbox_bind]
             sandbox += ["--clock-scale", os.environ.get("PARTNERDESK_SANDBOX_CLOCK_SCALE", "1")]
-            if os.environ.get("PARTNERDESK_SANDBOX_STATE"):
-                sandbox += ["--state", os.environ["PARTNERDESK_SANDBOX_STATE"]]
+            # The consents it issued survive a restart, so the demo's stays valid.
+            state = os.environ.get("PARTNERDESK_SANDBOX_STATE") or str(
+                Path(settings.VAR_DIR) / "sandbox-vendor.json"
+            )
+            sandbox += ["--state", state]
             children.append(subprocess.Popen(sandbox))  # noqa: S603
             os.environ.setdefault("PARTNERDESK_SANDBOX_VENDOR_URL", f"http://{sandbox_bind}")
             self.stdout.write(f"Sandbox vendor at http://{sandbox_bind}/")
