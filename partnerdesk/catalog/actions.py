@@ -32,7 +32,7 @@ GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 TEMPLATE_ERRORS = {
     "https": _("Use an https:// address."),
     "spaces": _("An address has no spaces."),
-    "malformed": _("Unbalanced { or } in the address; write {{ or }} for a brace."),
+    "malformed": _("Unbalanced { or } in the address; to write a brace, double it ({{, }})."),
     "placeholder": _("Only {tenant_id} and {domain} may be filled in."),
 }
 
