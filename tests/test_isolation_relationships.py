@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from partnerdesk.catalog.entra_roles import EXCHANGE_ADMINISTRATOR
 from partnerdesk.core.errors import DomainError
-from partnerdesk.customers.entra_roles import EXCHANGE_ADMINISTRATOR
 from partnerdesk.customers.models_services import AdminRelationship, SecurityGroup
 from partnerdesk.customers.relationships import access, actions, selectors
 from tests.kit import Workspace, api_client, make_workspace, session_client

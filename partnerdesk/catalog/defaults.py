@@ -27,20 +27,20 @@ DEFAULT_SERVICES: list[tuple[str, str, str | None]] = [
     ("office-365", "Office 365", "m365"),
 ]
 
-# Entra role template ids (customers.entra_roles; repeated here so the catalog does not import
-# the customers app).
-GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
-SERVICE_SUPPORT_ADMINISTRATOR = "f023fd81-a637-4b56-95fd-791ac0226033"
-HELPDESK_ADMINISTRATOR = "729827e3-9c14-49f7-bb1b-9608f156bbb8"
-DIRECTORY_READERS = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
-EXCHANGE_ADMINISTRATOR = "29232cdf-9323-42fd-ade2-1d097af3e4de"
-SHAREPOINT_ADMINISTRATOR = "f28a1f50-f6e7-4571-818b-6a12f2af6b6c"
-TEAMS_ADMINISTRATOR = "69091246-20e8-4a56-aa4d-066075b2a7a8"
-INTUNE_ADMINISTRATOR = "3a2c62db-5318-420d-8d74-23affee5d9d5"
-DYNAMICS_365_ADMINISTRATOR = "44367163-eba1-44c3-98af-f5787879f96a"
-USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1"
-SECURITY_ADMINISTRATOR = "194ae4cb-b126-40b2-bd5b-6091b380977d"
-LICENSE_ADMINISTRATOR = "4d6ac14f-3453-41d0-bef9-a3e0c569773a"
+from .entra_roles import (  # noqa: E402  (the role template ids the defaults grant)
+    DIRECTORY_READERS,
+    DYNAMICS_365_ADMINISTRATOR,
+    EXCHANGE_ADMINISTRATOR,
+    GLOBAL_ADMINISTRATOR,
+    HELPDESK_ADMINISTRATOR,
+    INTUNE_ADMINISTRATOR,
+    LICENSE_ADMINISTRATOR,
+    SECURITY_ADMINISTRATOR,
+    SERVICE_SUPPORT_ADMINISTRATOR,
+    SHAREPOINT_ADMINISTRATOR,
+    TEAMS_ADMINISTRATOR,
+    USER_ADMINISTRATOR,
+)
 
 # --- portals ----------------------------------------------------------------------------------
 # Partner Center's managed-services links (§4.3) open the Microsoft 365 admin center in the

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnerdesk.catalog.entra_roles import ROLE_NAMES
 from partnerdesk.partners.enums import Instance
 
 from .actions import ProfileValues
@@ -22,9 +23,6 @@ KIND_LABELS = {
 
 
 def role_choices() -> list[tuple[str, Any]]:
-    # The Entra role names live with the customers' admin relationships.
-    from partnerdesk.customers.entra_roles import ROLE_NAMES
-
     return sorted(ROLE_NAMES.items(), key=lambda item: str(item[1]))
 
 

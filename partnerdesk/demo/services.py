@@ -14,6 +14,7 @@ import os
 from datetime import date, datetime, timedelta
 
 from partnerdesk.accounts.models import Membership
+from partnerdesk.catalog import entra_roles as roles
 from partnerdesk.connectors import actions as connectors
 from partnerdesk.connectors.graph import parse as graph_parse
 from partnerdesk.connectors.partner_center import parse as pc_parse
@@ -22,7 +23,6 @@ from partnerdesk.connectors.sandbox.scenarios import morning_outage
 from partnerdesk.connectors.sandbox.state import DEFAULT_REFRESH_TOKEN, State
 from partnerdesk.core import feeds
 from partnerdesk.core.actor import Actor
-from partnerdesk.customers import entra_roles as roles
 from partnerdesk.customers.enums import AutoExtend, RelationshipKind, SubscriptionStatus
 from partnerdesk.customers.models import Customer
 from partnerdesk.customers.relationships.actions import create_group, sync_relationships

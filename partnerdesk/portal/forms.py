@@ -110,7 +110,10 @@ class NewRequestForm(forms.Form):
         self.fields["service"].widget.attrs.update(
             {
                 "hx-get": reverse("health:portal_check"),
-                "hx-trigger": "change",
+                # A form back with its errors checks again for the service already chosen.
+                "hx-trigger": "load, change"
+                if self.is_bound and self.data.get("service")
+                else "change",
                 "hx-target": "#health-check",
                 "hx-swap": "innerHTML",
             }

@@ -85,7 +85,11 @@ class NewTicketForm(forms.Form):
             "hx-include": "#id_customer, #id_service",
         }
         self.fields["customer"].widget.attrs.update(check)
-        self.fields["service"].widget.attrs.update(check)
+        again = self.is_bound and self.data.get("service") and self.data.get("customer")
+        # A form back with its errors checks again for what was already chosen.
+        self.fields["service"].widget.attrs.update(
+            {**check, "hx-trigger": "load, change"} if again else check
+        )
 
 
 def _form(actor: Actor, *args: Any, **kwargs: Any) -> NewTicketForm:

@@ -9,9 +9,9 @@ from django.test import Client
 
 from partnerdesk.catalog import actions, selectors
 from partnerdesk.catalog.defaults import DEFAULT_PROFILES, DEFAULT_SERVICES
+from partnerdesk.catalog.entra_roles import ROLE_NAMES
 from partnerdesk.catalog.models import Service, ServiceProfile
 from partnerdesk.catalog.profiles import check_template, render_link
-from partnerdesk.customers.entra_roles import ROLE_NAMES
 from partnerdesk.partners.enums import Instance
 from tests.kit import Workspace, api_client, problem, session_client
 

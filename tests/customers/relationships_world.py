@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from partnerdesk.catalog.entra_roles import EXCHANGE_ADMINISTRATOR, GLOBAL_READER
 from partnerdesk.core import clock
-from partnerdesk.customers.entra_roles import EXCHANGE_ADMINISTRATOR, GLOBAL_READER
 from partnerdesk.customers.enums import SubscriptionStatus
 from partnerdesk.customers.models_services import AdminRelationship, SecurityGroup, Subscription
 from partnerdesk.customers.relationships import actions

@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from partnerdesk.core import clock
-from partnerdesk.core.errors import DomainError
-from partnerdesk.customers.entra_roles import (
+from partnerdesk.catalog.entra_roles import (
     EXCHANGE_ADMINISTRATOR,
     GLOBAL_ADMINISTRATOR,
     GLOBAL_READER,
     HELPDESK_ADMINISTRATOR,
 )
+from partnerdesk.core import clock
+from partnerdesk.core.errors import DomainError
 from partnerdesk.customers.enums import RelationshipKind, RelationshipSource
 from partnerdesk.customers.models_services import (
     AccessAssignment,

@@ -7,12 +7,12 @@ import uuid
 
 import pytest
 
-from partnerdesk.core.models import AuditEntry
-from partnerdesk.customers.entra_roles import (
+from partnerdesk.catalog.entra_roles import (
     EXCHANGE_ADMINISTRATOR,
     GLOBAL_ADMINISTRATOR,
     GLOBAL_READER,
 )
+from partnerdesk.core.models import AuditEntry
 from partnerdesk.customers.models_services import AdminRelationship
 from partnerdesk.customers.relationships import administer
 from partnerdesk.customers.relationships.administer import Grant, GroupHolding, decide

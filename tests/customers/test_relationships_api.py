@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from partnerdesk.catalog.entra_roles import EXCHANGE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR
 from partnerdesk.core import clock, feeds
-from partnerdesk.customers.entra_roles import EXCHANGE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR
 from partnerdesk.customers.relationships import actions
 from tests.customers.relationships_world import make_world, subscribe
 from tests.kit import api_client, max_queries, problem, session_client

@@ -71,3 +71,24 @@ def test_only_staff_who_file():
     ws = make_workspace()
     make_contacts(ws)
     assert session_client(ws.member("contact")).get("/desk/new/").status_code == 404
+
+
+def test_a_form_back_with_errors_checks_health_again_on_load():
+    """The requester's choice of service survives a failed submit, and so does the check."""
+    ws = make_workspace()
+    client = session_client(ws.member("helpdesk_agent"))
+    _html, token = _form(client)
+    fresh = client.get("/desk/new/").content.decode()
+    assert 'hx-trigger="load, change"' not in fresh
+    data = {
+        "customer": ws.customers["a"].pk,
+        "subject": "",
+        "category": "performance",
+        "severity": "B",
+        "service": "exchange-online",
+        "channel": "phone",
+        "form_token": token,
+    }
+    again = client.post("/desk/new/", data)
+    assert again.status_code == 422
+    assert 'hx-trigger="load, change"' in again.content.decode()

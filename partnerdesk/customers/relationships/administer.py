@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from partnerdesk.catalog.entra_roles import role_name
 from partnerdesk.catalog.profiles import render_link, template_fields
-
-from ..entra_roles import role_name
 
 # Stable codes of the reasons (the API returns them with the sentence).
 NO_ADMIN_ROLES = "no_admin_roles"

@@ -11,12 +11,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from partnerdesk.catalog.entra_roles import role_name
 from partnerdesk.core import clock
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.api import actor_of
 
 from ..access import get_customer_for
-from ..entra_roles import role_name
 from ..enums import AutoExtend, RelationshipKind, RelationshipStatus
 from ..models_services import AdminRelationship, SecurityGroup
 from . import access, actions, selectors

@@ -10,7 +10,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..entra_roles import ROLE_NAMES
+from partnerdesk.catalog.entra_roles import ROLE_NAMES
+
 from ..enums import AutoExtend, RelationshipKind, RelationshipStatus
 from ..models_services import AdminRelationship, SecurityGroup
 from .actions import RelationshipInput

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from partnerdesk.accounts.models import Membership
 from partnerdesk.accounts.permissions import STAFF_ROLES
+from partnerdesk.catalog.entra_roles import HEALTH_READING_ROLES
 from partnerdesk.core import clock, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import forbidden, not_found
 from partnerdesk.core.pagination import Page, paginate
 
-from ..entra_roles import HEALTH_READING_ROLES
 from ..enums import GRANTING_STATUSES, AutoExtend, RelationshipKind, RelationshipStatus
 from ..models import Customer
 from ..models_services import (

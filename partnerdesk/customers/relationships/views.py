@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from partnerdesk.catalog.entra_roles import role_name
 from partnerdesk.core import clock, feeds
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import DomainError, forbidden, not_found
@@ -21,7 +22,6 @@ from partnerdesk.partners.selectors import current_workspace
 from partnerdesk.tickets.console import console_page, staff_actor
 
 from ..access import get_customer_for
-from ..entra_roles import role_name
 from ..enums import RelationshipSource
 from . import access, actions, selectors
 from .forms import GroupForm, MemberForm, RelationshipForm

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from partnerdesk.catalog.entra_roles import GLOBAL_ADMINISTRATOR, ROLE_NAMES
 from partnerdesk.core import audit, clock, policies
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import conflict, invalid, not_found
 
 from ...checks import clean_line
-from ...entra_roles import GLOBAL_ADMINISTRATOR, ROLE_NAMES
 from ...enums import (
     GRANTING_STATUSES,
     AutoExtend,
