@@ -64,6 +64,8 @@ def test_email_ticket_gets_suggestions_for_subscribed_services():
     feed_incident(ws)
     assert _links(file(ws, service=None, channel="email")) == []  # no subscription: nothing
     subscribe(ws.customers["a"], "m365")
+    # An advisory of a service the customer uses is no outage to suggest for a mail.
+    feed_incident(ws, "TM226801", service_name="Microsoft Teams", classification="advisory")
     ticket = file(ws, service=None, channel="email")
     assert _links(ticket) == [(LinkState.SUGGESTED, "email")]
 

@@ -14,7 +14,7 @@ from partnerdesk.tickets.enums import Channel
 from partnerdesk.tickets.models import Ticket
 
 from .. import selectors
-from ..enums import LinkState
+from ..enums import Classification, LinkState
 from ..models import Incident, TicketIncidentLink
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,12 @@ def link_on_filing(event: events.TicketEvent) -> None:
     customer = ticket.customer
     via = VIA_BY_CHANNEL.get(ticket.channel, str(ticket.channel))
     if ticket.channel == Channel.EMAIL and ticket.service_id is None:
-        incidents = selectors.active_incidents_for_customer(system, customer)
+        # Only outages: an advisory ("usage reports may be delayed") explains no one's e-mail.
+        incidents = [
+            i
+            for i in selectors.active_incidents_for_customer(system, customer)
+            if i.classification != Classification.ADVISORY
+        ]
         state = LinkState.SUGGESTED
     else:
         incidents = selectors.incidents_for_filing(system, customer, ticket.service)
