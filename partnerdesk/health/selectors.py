@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -16,6 +17,7 @@ from partnerdesk.catalog.models import Service
 from partnerdesk.core.actor import Actor
 from partnerdesk.customers.models import Customer
 from partnerdesk.customers.subscriptions.selectors import subscribed_service_codes
+from partnerdesk.tickets.related import Related
 
 from .enums import LinkState, Scope
 from .models import Incident, IncidentBroadcast, IncidentPost, TicketIncidentLink
@@ -177,3 +179,19 @@ def broadcasts_for(incident: Incident) -> QuerySet[IncidentBroadcast]:
     return IncidentBroadcast.objects.filter(
         partner_id=incident.partner_id, incident_id=incident.pk
     ).order_by("-sent_at")
+
+
+def related_incidents(actor: Actor, ticket: Any) -> list[Related]:
+    """The incidents a ticket is linked to (and, for staff, suggested), for the ticket's API
+    answer (tickets.related). The caller fetched the ticket through tickets.access."""
+    return [
+        Related(
+            kind="incident",
+            id=str(link.incident_id),
+            reference=link.incident.vendor_id,
+            title=link.incident.title,
+            status=link.incident.status,
+            state=link.state,
+        )
+        for link in links_for_ticket(actor, ticket.pk)
+    ]

@@ -17,7 +17,7 @@ from partnerdesk.core.api import actor_of
 from partnerdesk.core.errors import DomainError, FieldError, invalid, not_found
 from partnerdesk.customers.access import get_customer_for
 
-from . import access, actions, selectors, selectors_sla
+from . import access, actions, related, selectors, selectors_sla
 from .enums import SEVERITY_IMPACT, Category, Severity
 from .models import Ticket
 from .schemas import (
@@ -33,6 +33,7 @@ from .schemas import (
     MessagePage,
     QueueOut,
     RejectedFile,
+    RelatedOut,
     TagsIn,
     TagsOut,
     TicketIn,
@@ -137,6 +138,7 @@ def _detail(actor: Actor, ticket: Ticket) -> TicketOut:
     """One ticket with its SLA clocks (lists leave `sla` out: it costs a query per ticket)."""
     out = TicketOut.build(ticket)
     out.sla = TicketSlaOut.build(selectors_sla.ticket_sla(actor, ticket=ticket, now=clock.now()))
+    out.related = [RelatedOut(**vars(r)) for r in related.related_to(actor, ticket)]
     return out
 
 

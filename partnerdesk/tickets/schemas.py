@@ -29,6 +29,15 @@ def reference(ticket: Ticket) -> str:
     return f"{ticket.partner.ticket_prefix}-{ticket.number}"
 
 
+class RelatedOut(Schema):
+    kind: str = Field(..., description="incident")
+    id: str
+    reference: str = Field(..., description="e.g. EX226792")
+    title: str
+    status: str
+    state: str = Field(..., description="linked, or suggested (staff only)")
+
+
 class TicketOut(Schema):
     id: str
     reference: str
@@ -55,6 +64,14 @@ class TicketOut(Schema):
     )
     sla: TicketSlaOut | None = Field(
         None, description="The SLA clocks in detail: on a single ticket only, null in lists."
+    )
+    related: list[RelatedOut] | None = Field(
+        None,
+        description=(
+            "What the ticket is linked to (service incidents, with their vendor reference and "
+            "status): on a single ticket only, null in lists. Filing for a service with an "
+            "active incident links it at once."
+        ),
     )
 
     @staticmethod
@@ -88,6 +105,7 @@ class TicketOut(Schema):
             sla_state=t.sla_state,
             sla_due_at=None if t.sla_due_at >= NO_DUE else t.sla_due_at,
             sla=None,
+            related=None,
         )
 
 

@@ -121,3 +121,30 @@ def test_other_workspace_gets_404():
         f"/api/v1/health/check?customer_id={ws.customers['a'].pk}&service=exchange-online"
     )
     assert check.status_code == 404
+
+
+def test_filing_through_the_api_answers_with_the_linked_incident():
+    """Check health first, for an integration: the filing's answer names the outage."""
+    ws = make_workspace()
+    make_contacts(ws)  # the contact's login is linked to its contact record
+    feed_incident(ws)
+    contact = api_client(ws.member("contact"))
+    response = contact.post(
+        "/api/v1/tickets",
+        {
+            "customer_id": str(ws.customers["a"].pk),
+            "subject": "Mail stuck in the outbox",
+            "category": "performance",
+            "severity": "B",
+            "service": "exchange-online",
+            "channel": "api",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    related = response.json()["related"]
+    assert [(r["kind"], r["reference"], r["state"]) for r in related] == [
+        ("incident", "EX226792", "linked")
+    ]
+    listed = contact.get("/api/v1/tickets").json()["items"]
+    assert listed[0]["related"] is None  # lists leave it out, as they leave out the clocks
