@@ -251,11 +251,15 @@ def _po_entries() -> dict[str | tuple[str, str], tuple[str, ...]]:
                 key, line = match.group(1), match.group(2)
                 parts[key] = ""
             parts[key] += ast.literal_eval(line)
+        # A message with a context is compiled under "context\x04msgid", as gettext looks it up.
+        msgid = parts["msgid"]
+        if parts.get("msgctxt"):
+            msgid = f"{parts['msgctxt']}\x04{msgid}"
         if "msgid_plural" in parts:
             plurals = tuple(v for k, v in sorted(parts.items()) if k.startswith("msgstr["))
-            entries[(parts["msgid"], parts["msgid_plural"])] = plurals
+            entries[(msgid, parts["msgid_plural"])] = plurals
         else:
-            entries[parts["msgid"]] = (parts["msgstr"],)
+            entries[msgid] = (parts["msgstr"],)
     return entries
 
 
