@@ -180,3 +180,23 @@ def test_portal_origin_allowed_as_form_action_only_for_who_may_use_it() -> None:
     assert "form-action 'self' https://admin.exchange.microsoft.com" in policy
     theirs = session_client(world.ws.member("global_admin")).get(url)
     assert "admin.exchange.microsoft.com" not in theirs["Content-Security-Policy"]
+
+
+def test_only_plain_hosts_reach_the_policy() -> None:
+    """An owner's portal template can't smuggle a directive into the CSP's form-action."""
+    from django.http import HttpResponse
+
+    from partnerdesk.customers.relationships.views import _allow_portals
+
+    response = _allow_portals(
+        HttpResponse(),
+        [
+            "https://admin.exchange.microsoft.com/?delegatedOrg=x",
+            "https://evil.example;script-src *@x/",
+            "http://plain.example/",
+            "https://portal.azure.cn:443/#@x",
+        ],
+    )
+    assert response._csp_update == {  # type: ignore[attr-defined]
+        "form-action": ["https://admin.exchange.microsoft.com", "https://portal.azure.cn:443"]
+    }

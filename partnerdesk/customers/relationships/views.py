@@ -4,6 +4,7 @@ relationships.manage (administer: customers.administer). Customer people get 404
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,6 +44,10 @@ def _manager(request: HttpRequest) -> Actor:
     return actor
 
 
+# A host (and port) only: nothing that could end the CSP directive or start another.
+_HOST = re.compile(r"[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+
+
 def _allow_portals(response: HttpResponse, links: list[str]) -> HttpResponse:
     """The page's Administer forms POST here and are redirected (303) to the service's portal:
     the strict CSP's form-action covers redirects, so the portals' origins are added on the
@@ -51,7 +56,7 @@ def _allow_portals(response: HttpResponse, links: list[str]) -> HttpResponse:
         {
             f"{parts.scheme}://{parts.netloc}"
             for parts in (urlsplit(link) for link in links if link)
-            if parts.scheme == "https" and parts.netloc
+            if parts.scheme == "https" and _HOST.fullmatch(parts.netloc)
         }
     )
     if origins:
