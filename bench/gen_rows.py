@@ -15,14 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 import content
 from content import MessageSpec, TicketSpec
 from gen_clocks import FR, NU, RES, Clocks
+from gen_encode import LITE, PG
+from gen_encode import encode as encode
 
 from partnerdesk.sla import policy
 from partnerdesk.tickets.search import document_texts
@@ -116,70 +117,6 @@ class Desk:
     positions: list[int] = field(default_factory=list)  # ticket positions, in filing order
 
 
-# --- encoding -----------------------------------------------------------------------------------
-
-
-def _pg_text(value: str) -> str:
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return value
-
-
-def _interval(value: timedelta) -> str:
-    return f"{value.days} days {value.seconds} seconds {value.microseconds} microseconds"
-
-
-def _micros(value: timedelta) -> int:
-    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
-
-
-def _naive_utc(value: datetime) -> str:
-    # Django's SQLite backend stores naive UTC text ("2026-11-16 08:00:00.081360"); every time
-    # here is in UTC, so that is the ISO form without its "+00:00".
-    text = value.isoformat(" ")
-    if not text.endswith("+00:00"):
-        raise ValueError(f"not a UTC time: {text}")
-    return text[:-6]
-
-
-# Encoders by type (a dict lookup: this runs for every value of every row).
-_PG: dict[type, Callable[[Any], str]] = {
-    type(None): lambda v: "\\N",
-    bool: lambda v: "t" if v else "f",
-    int: str,
-    str: _pg_text,
-    uuid.UUID: str,
-    datetime: datetime.isoformat,
-    timedelta: _interval,
-    dict: lambda v: _pg_text(json.dumps(v)),
-    list: lambda v: _pg_text(json.dumps(v)),
-}
-_LITE: dict[type, Callable[[Any], object]] = {
-    type(None): lambda v: None,
-    bool: int,
-    int: lambda v: v,
-    str: lambda v: v,
-    uuid.UUID: lambda v: v.hex,
-    datetime: _naive_utc,
-    timedelta: _micros,
-    dict: json.dumps,
-    list: json.dumps,
-}
-
-
-def _pg(value: object) -> str:
-    return _PG[type(value)](value)
-
-
-def _sqlite(value: object) -> object:
-    return _LITE[type(value)](value)
-
-
 class Rows:
     """Rows per table, encoded as they are added."""
 
@@ -191,10 +128,10 @@ class Rows:
 
     def add(self, table: str, *values: object) -> None:
         if self.engine == "postgresql":
-            encoders = _PG
+            encoders = PG
             self.pg[table].append("\t".join([encoders[type(v)](v) for v in values]))
         else:
-            lite = _LITE
+            lite = LITE
             self.lite[table].append(tuple([lite[type(v)](v) for v in values]))
 
     def payload(self) -> dict[str, object]:
@@ -204,13 +141,6 @@ class Rows:
 
     def count(self, table: str) -> int:
         return len(self.pg[table] if self.engine == "postgresql" else self.lite[table])
-
-
-def encode(engine: str) -> Callable[[object], object]:
-    return _pg if engine == "postgresql" else _sqlite
-
-
-# --- the SLA clocks ----------------------------------------------------------------------------
 
 
 # --- one ticket --------------------------------------------------------------------------------
